@@ -1,0 +1,174 @@
+"""What every reader shares: the reader description, timestamp parsing, building the Meeting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from voiceshare.model import Meeting, Speaker, Utterance, speakers_in_order
+from voiceshare.readers._source import Source
+
+# A sniffer returns how sure it is that the source is in its format: 0 (no) to 1 (certain).
+Sniffer = Callable[[Source], float]
+# A reader returns the utterances it found and what else the source says about the meeting.
+Reader = Callable[[Source], "Parsed"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader found. The registry turns it into a `Meeting`.
+
+    `speakers` is optional: when empty, speakers are taken from the utterances in order of first
+    appearance. Give it when the source has a participant list (CHAT) or speaker codes.
+    """
+
+    utterances: Sequence[Utterance]
+    speakers: Sequence[Speaker] = ()
+    title: str | None = None
+    date: str | None = None  # ISO date or date-time as the source states it
+    stated_duration_s: float | None = None
+    attendees: Sequence[str] = ()
+    has_text: bool = True  # False for timing-only formats (RTTM)
+    has_speaker_names: bool = True  # False when speakers are anonymous labels from the source
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """A transcript format: its name, a one-line description, the extensions it usually has."""
+
+    name: str
+    description: str
+    extensions: tuple[str, ...]
+    sniff: Sniffer
+    read: Reader
+    binary: bool = False  # reads binary containers (e.g. .docx) rather than text
+
+
+_TIMESTAMP = re.compile(
+    r"^\s*(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,:](?P<frac>\d{1,3}))?\s*$"
+)
+
+
+def parse_clock(value: str) -> float | None:
+    """Seconds from a clock time: `hh:mm:ss.mmm`, `hh:mm:ss,mmm`, `mm:ss`, `h:mm:ss`.
+
+    Returns None when `value` is not a clock time.
+    """
+    match = _TIMESTAMP.match(value)
+    if match is None:
+        return None
+    hours = int(match["h"] or 0)
+    minutes = int(match["m"])
+    seconds = int(match["s"])
+    if minutes >= 60 and match["h"] is not None or seconds >= 60:
+        return None
+    fraction = match["frac"]
+    frac_s = int(fraction) / 10 ** len(fraction) if fraction else 0.0
+    return round(hours * 3600 + minutes * 60 + seconds + frac_s, 3)
+
+
+def parse_seconds(value: object) -> float | None:
+    """Seconds from a number, a numeric string, or a string such as `"31.200s"` (Google)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().removesuffix("s")
+        try:
+            return float(text)
+        except ValueError:
+            return parse_clock(value)
+    return None
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace (line breaks inside a cue become spaces)."""
+    return " ".join(text.split())
+
+
+def speaker_label(raw: object, prefix: str = "Speaker") -> str:
+    """A display name for an anonymous speaker code: `0` -> `Speaker 1`, `spk_2` -> `Speaker 3`.
+
+    Numbering starts at 1 for people; labels that are not numbers are kept as they are.
+    """
+    text = str(raw).strip()
+    match = re.fullmatch(r"(?:spk|speaker|SPEAKER|Speaker|S|spk_|speaker_|SPEAKER_)?[ _-]?(\d+)", text)
+    if match is None:
+        return text
+    return f"{prefix} {int(match.group(1)) + 1}"
+
+
+def number_ids(utterances: Iterable[Utterance]) -> list[Utterance]:
+    """Helper for readers whose source has no cue ids: ids are 1-based positions."""
+    from dataclasses import replace
+
+    return [
+        u if u.id else replace(u, id=str(index)) for index, u in enumerate(utterances, start=1)
+    ]
+
+
+def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
+    """Turn what a reader found into a `Meeting`, checking the invariants every reader must keep."""
+    import hashlib
+
+    from voiceshare.readers._dates import meeting_date
+
+    utterances = tuple(number_ids(parsed.utterances))
+    if not utterances:
+        raise source.fail("contains no utterances with a speaker")
+    ids = [u.id for u in utterances]
+    if len(set(ids)) != len(ids):
+        # Some exports repeat cue numbers; keep the source id but make it unique.
+        seen: dict[str, int] = {}
+        fixed = []
+        for u in utterances:
+            count = seen.get(u.id, 0)
+            seen[u.id] = count + 1
+            fixed.append(u if count == 0 else _with_id(u, f"{u.id}.{count + 1}"))
+        utterances = tuple(fixed)
+    speakers = tuple(parsed.speakers) or speakers_in_order(utterances)
+    known = {s.name for s in speakers}
+    missing = [s for s in speakers_in_order(utterances) if s.name not in known]
+    speakers = speakers + tuple(missing)
+    warnings = list(dict.fromkeys(source.warnings))
+    if not parsed.has_text:
+        warnings.append("the source has speaker timings only, no words")
+    if not parsed.has_speaker_names:
+        warnings.append("the source does not name its speakers")
+    date, date_origin = meeting_date(parsed.date, source.path)
+    metadata = {"encoding": _encoding_or_binary(source), "format": format_name}
+    if date_origin:
+        metadata["date_origin"] = date_origin
+    return Meeting(
+        id=hashlib.sha256(source.data).hexdigest()[:16],
+        title=parsed.title or _title_from_path(source),
+        speakers=speakers,
+        utterances=utterances,
+        source=str(source.path),
+        date=date,
+        attendees=tuple(parsed.attendees),
+        stated_duration_s=parsed.stated_duration_s,
+        format=format_name,
+        warnings=tuple(warnings),
+        metadata=metadata,
+    )
+
+
+def _encoding_or_binary(source: Source) -> str:
+    return "binary" if source.binary_kind else source.encoding
+
+
+def _with_id(utterance: Utterance, new_id: str) -> Utterance:
+    from dataclasses import replace
+
+    return replace(utterance, id=new_id)
+
+
+def _title_from_path(source: Source) -> str:
+    name = source.path.name
+    for suffix in (".transcript.vtt", ".cc.vtt"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return source.path.stem or name
