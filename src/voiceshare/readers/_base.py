@@ -31,6 +31,9 @@ class Parsed:
     attendees: Sequence[str] = ()
     has_text: bool = True  # False for timing-only formats (RTTM)
     has_speaker_names: bool = True  # False when speakers are anonymous labels from the source
+    # False when the source does not tell speakers apart at all (captions without names): every
+    # utterance then has one placeholder speaker and shares cannot be measured.
+    speakers_identified: bool = True
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def parse_clock(value: str) -> float | None:
     hours = int(match["h"] or 0)
     minutes = int(match["m"])
     seconds = int(match["s"])
-    if minutes >= 60 and match["h"] is not None or seconds >= 60:
+    if (minutes >= 60 and match["h"] is not None) or seconds >= 60:
         return None
     fraction = match["frac"]
     frac_s = int(fraction) / 10 ** len(fraction) if fraction else 0.0
@@ -94,7 +97,9 @@ def speaker_label(raw: object, prefix: str = "Speaker") -> str:
     Numbering starts at 1 for people; labels that are not numbers are kept as they are.
     """
     text = str(raw).strip()
-    match = re.fullmatch(r"(?:spk|speaker|SPEAKER|Speaker|S|spk_|speaker_|SPEAKER_)?[ _-]?(\d+)", text)
+    match = re.fullmatch(
+        r"(?:spk|speaker|SPEAKER|Speaker|S|spk_|speaker_|SPEAKER_)?[ _-]?(\d+)", text
+    )
     if match is None:
         return text
     return f"{prefix} {int(match.group(1)) + 1}"
@@ -104,9 +109,7 @@ def number_ids(utterances: Iterable[Utterance]) -> list[Utterance]:
     """Helper for readers whose source has no cue ids: ids are 1-based positions."""
     from dataclasses import replace
 
-    return [
-        u if u.id else replace(u, id=str(index)) for index, u in enumerate(utterances, start=1)
-    ]
+    return [u if u.id else replace(u, id=str(index)) for index, u in enumerate(utterances, start=1)]
 
 
 def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
@@ -135,10 +138,19 @@ def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
     warnings = list(dict.fromkeys(source.warnings))
     if not parsed.has_text:
         warnings.append("the source has speaker timings only, no words")
-    if not parsed.has_speaker_names:
+    if not parsed.speakers_identified:
+        warnings.append("the source does not say who is speaking")
+    elif not parsed.has_speaker_names:
         warnings.append("the source does not name its speakers")
     date, date_origin = meeting_date(parsed.date, source.path)
     metadata = {"encoding": _encoding_or_binary(source), "format": format_name}
+    metadata["speakers"] = (
+        "unidentified"
+        if not parsed.speakers_identified
+        else "named"
+        if parsed.has_speaker_names
+        else "labelled"
+    )
     if date_origin:
         metadata["date_origin"] = date_origin
     return Meeting(

@@ -89,7 +89,7 @@ class Source:
 
     @cached_property
     def binary_kind(self) -> str | None:
-        """What binary container the file is ('a ZIP archive'...), or None when it looks like text."""
+        """The kind of binary file this is ('a ZIP archive'...), or None when it looks like text."""
         head = self.data[:8]
         for signature, kind in _BINARY_SIGNATURES:
             if head.startswith(signature):
@@ -99,7 +99,7 @@ class Source:
         sample = self.data[:8192]
         if b"\x00" in sample and not _looks_like_bomless_utf16(sample):
             return "a binary file"
-        controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b not in (0x1B, 0x15))
+        controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b not in (0x1B, 0x15)))
         if sample and controls / len(sample) > 0.05:
             return "a binary file"
         return None

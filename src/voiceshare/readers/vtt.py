@@ -37,7 +37,9 @@ def read(source: Source) -> Parsed:
     cues = [c for c in document.captions if c.end != c.start or c.text.strip()]
     parsed_count = len(document.captions)
     if parsed_count < expected:
-        source.warn(f"{expected - parsed_count} of {expected} cues could not be read and were skipped")
+        source.warn(
+            f"{expected - parsed_count} of {expected} cues could not be read and were skipped"
+        )
 
     raw = [(c.identifier, c.start, c.end, c.raw_text, c.voice) for c in cues]
     texts = [html.unescape(_TAG.sub("", text)) for _, _, _, text, _ in raw]
@@ -52,7 +54,9 @@ def read(source: Source) -> Parsed:
 
     utterances: list[Utterance] = []
     current = UNIDENTIFIED
-    for index, ((identifier, start, end, _, voice), text) in enumerate(zip(raw, texts, strict=True)):
+    for index, ((identifier, start, end, _, voice), text) in enumerate(
+        zip(raw, texts, strict=True)
+    ):
         cue_id = (identifier or "").strip() or str(index + 1)
         start_s, end_s = parse_clock(start), parse_clock(end)
         if style == "captions":
@@ -72,6 +76,7 @@ def read(source: Source) -> Parsed:
     return Parsed(
         utterances=utterances,
         has_speaker_names=named,
+        speakers_identified=named,
         title=_title(document),
     )
 

@@ -1,0 +1,1 @@
+"""Measurements over a `Meeting`: pure functions, no I/O, no heavy imports."""

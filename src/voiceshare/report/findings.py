@@ -1,0 +1,68 @@
+"""The plain-language findings a report leads with, chosen by what stands out in this meeting."""
+
+from __future__ import annotations
+
+from voiceshare.report.model import BalanceReport, Finding, SpeakerReport
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _pct(share: float) -> str:
+    percent = share * 100
+    return f"{percent:.0f}%" if percent >= 1 or percent == 0 else "under 1%"
+
+
+def speaking_findings(speakers: tuple[SpeakerReport, ...], balance: BalanceReport) -> list[Finding]:
+    """Findings about who held the floor: dominance, quiet voices, silent attendees, balance."""
+    if balance.basis is None or balance.equal_share is None or not speakers:
+        return []
+    findings: list[Finding] = []
+    unit = "of the speaking time" if balance.basis == "speaking_time" else "of the words"
+    equal = balance.equal_share
+    ranked = sorted(speakers, key=lambda s: s.share, reverse=True)
+    top = ranked[0]
+    if len(speakers) > 1 and top.share >= 2 * equal and top.share >= 0.35:
+        findings.append(
+            Finding(
+                "dominance",
+                f"{top.name} spoke {_pct(top.share)} {unit}, "
+                f"{top.share / equal:.1f} times an equal share ({_pct(equal)}).",
+                speakers=(top.name,),
+            )
+        )
+    silent = [s.name for s in speakers if not s.spoke]
+    quiet = [s for s in speakers if s.quiet and s.spoke]
+    if quiet:
+        detail = "; ".join(f"{s.name} {_pct(s.share)}" for s in quiet)
+        count = len(quiet)
+        people = "person" if count == 1 else "people"
+        findings.append(
+            Finding(
+                "quiet_voices",
+                f"{count} of {balance.present} {people} spoke under half an equal share "
+                f"({_pct(equal / 2)}): {detail}.",
+                speakers=tuple(s.name for s in quiet),
+            )
+        )
+    if silent:
+        verb = "was" if len(silent) == 1 else "were"
+        findings.append(
+            Finding(
+                "silent_attendees",
+                f"{_names(silent)} {verb} present but did not speak.",
+                speakers=tuple(silent),
+            )
+        )
+    if balance.gini is not None and len(speakers) > 1 and not quiet and not silent:
+        findings.append(
+            Finding(
+                "balance",
+                f"Talk was evenly shared: everyone spoke at least half an equal share "
+                f"(Gini {balance.gini:.2f}).",
+            )
+        )
+    return findings

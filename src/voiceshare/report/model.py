@@ -1,0 +1,167 @@
+"""`MeetingReport`: everything measured about one meeting, ready for any renderer.
+
+Analyses fill it; renderers (JSON, Markdown, later HTML and CSV) only read it. `to_dict` is the
+versioned JSON schema other tools rely on: add keys freely, never rename or remove one without
+raising the major version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1.0.0"
+
+Status = Literal["measured", "not_run", "not_measurable"]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingInfo:
+    id: str
+    title: str
+    source: str | None
+    date: dt.date | None
+    duration_s: float | None
+    format: str
+    timed: bool
+    utterance_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerReport:
+    """Per person. Counts from analyses that did not run stay 0 (see `MeetingReport.analyses`)."""
+
+    name: str
+    speaking_time_s: float | None
+    share: float
+    turns: int
+    utterances: int
+    words: int
+    words_per_minute: float | None
+    longest_turn_s: float | None
+    longest_turn_words: int
+    first_contribution_s: float | None
+    backchannels: int
+    quiet: bool
+    spoke: bool
+    interruptions_made: int = 0
+    interruptions_received: int = 0
+    questions_asked: int = 0
+    questions_unanswered: int = 0
+    dismissals_received: int = 0
+    dismissals_made: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceReport:
+    basis: str | None
+    present: int
+    equal_share: float | None
+    gini: float | None
+    entropy: float | None
+    quiet_voices: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UtteranceReport:
+    id: str
+    speaker: str
+    start_s: float | None
+    end_s: float | None
+    text: str
+    backchannel: bool = False
+    acts: tuple[str, ...] = ()
+    answered_by: str | None = None
+    interrupted_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WindowReport:
+    start_s: float
+    end_s: float
+    seconds: dict[str, float]
+    shares: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisStatus:
+    """Whether an analysis ran on this meeting, and if not, why, in plain words."""
+
+    name: str
+    status: Status
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A plain-language finding with the utterances (or people) that support it."""
+
+    kind: str
+    text: str
+    speakers: tuple[str, ...] = ()
+    utterance_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingReport:
+    meeting: MeetingInfo
+    speakers: tuple[SpeakerReport, ...]
+    balance: BalanceReport
+    utterances: tuple[UtteranceReport, ...]
+    windows: tuple[WindowReport, ...] = ()
+    interruptions: tuple[dict[str, Any], ...] = ()
+    analyses: tuple[AnalysisStatus, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    pseudonymised: bool = False
+    generator: str = field(default="")
+
+    def speaker(self, name: str) -> SpeakerReport:
+        for speaker in self.speakers:
+            if speaker.name == name:
+                return speaker
+        raise KeyError(name)
+
+    def status(self, analysis: str) -> AnalysisStatus | None:
+        for status in self.analyses:
+            if status.name == analysis:
+                return status
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document, `schema_version` first; floats rounded to 4 decimals."""
+        return _rounded(self._raw_dict())  # type: ignore[no-any-return]
+
+    def _raw_dict(self) -> dict[str, Any]:
+        meeting = asdict(self.meeting)
+        meeting["date"] = self.meeting.date.isoformat() if self.meeting.date else None
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generator": self.generator,
+            "meeting": meeting,
+            "speakers": [asdict(s) for s in self.speakers],
+            "balance": {**asdict(self.balance), "quiet_voices": list(self.balance.quiet_voices)},
+            "windows": [asdict(w) for w in self.windows],
+            "utterances": [{**asdict(u), "acts": list(u.acts)} for u in self.utterances],
+            "interruptions": list(self.interruptions),
+            "analyses": {a.name: {"status": a.status, "note": a.note} for a in self.analyses},
+            "findings": [
+                {**asdict(f), "speakers": list(f.speakers), "utterance_ids": list(f.utterance_ids)}
+                for f in self.findings
+            ],
+            "notes": list(self.notes),
+            "warnings": list(self.warnings),
+            "pseudonymised": self.pseudonymised,
+        }
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(item) for item in value]
+    return value
