@@ -58,6 +58,7 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
             end_s=u.end_s,
             text=u.text,
             backchannel=u.id in speaking.backchannel_ids,
+            words=tuple((w.text, w.start_s, w.end_s) for w in u.words),
         )
         for u in meeting.utterances
     )
@@ -78,6 +79,7 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
             format=meeting.format,
             timed=meeting.is_timed,
             utterance_count=len(meeting.utterances),
+            attendees=meeting.attendees,
         ),
         speakers=speakers,
         balance=balance,

@@ -190,7 +190,7 @@ def analyze(
             _stderr(f"warning: {path}: {warning}", "yellow")
         _stderr(f"{path} -> {', '.join(written)}")
     if failures:
-        noun = "file" if failures == 1 else "files"
+        noun = "file" if len(files) == 1 else "files"
         raise click.exceptions.Exit(_fail(f"{failures} of {len(files)} {noun} failed."))
 
 

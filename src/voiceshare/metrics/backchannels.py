@@ -82,6 +82,14 @@ def backchannel_ids(ordered: Sequence[Utterance]) -> frozenset[str]:
         duration = utterance.duration_s
         if duration is not None and duration > MAX_DURATION_S:
             continue
+        previous = ordered[index - 1] if index > 0 else None
+        if previous is None or previous.speaker == utterance.speaker:
+            # Nobody else held the floor to respond to.
+            continue
+        if _starts_inside(utterance, previous):
+            # Said while the other person was still talking: a response, whatever comes next.
+            result.add(utterance.id)
+            continue
         following = ordered[index + 1] if index + 1 < len(ordered) else None
         if (
             following is not None
@@ -89,9 +97,13 @@ def backchannel_ids(ordered: Sequence[Utterance]) -> frozenset[str]:
             and not is_backchannel_text(following.text)
         ):
             continue
-        previous = ordered[index - 1] if index > 0 else None
-        if previous is None or previous.speaker == utterance.speaker:
-            # Nobody else held the floor to respond to.
-            continue
         result.add(utterance.id)
     return frozenset(result)
+
+
+def _starts_inside(utterance: Utterance, previous: Utterance) -> bool:
+    return (
+        utterance.start_s is not None
+        and previous.end_s is not None
+        and utterance.start_s < previous.end_s
+    )

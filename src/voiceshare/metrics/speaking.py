@@ -11,7 +11,7 @@ from voiceshare.metrics import intervals
 from voiceshare.metrics.backchannels import backchannel_ids
 from voiceshare.metrics.balance import gini, normalised_entropy
 from voiceshare.metrics.turns import Turn, derive_turns, timeline
-from voiceshare.model import Meeting
+from voiceshare.model import UNIDENTIFIED_SPEAKER, Meeting
 
 Basis = Literal["speaking_time", "words"]
 
@@ -90,15 +90,17 @@ def measure_speaking(
     turns = derive_turns(ordered, backchannels)
     notes: list[str] = []
 
-    names = list(meeting.speaker_names)
+    # Speech attributed to nobody is not a person's share (see UNIDENTIFIED_SPEAKER).
+    names = [n for n in meeting.speaker_names if n != UNIDENTIFIED_SPEAKER]
     spoken = {u.speaker for u in meeting.utterances}
+    unattributed = [u for u in meeting.utterances if u.speaker == UNIDENTIFIED_SPEAKER]
     known = {name_key(n) for n in names}
     for attendee in (*meeting.attendees, *attendees):
         if attendee.strip() and name_key(attendee) not in known:
             names.append(" ".join(attendee.split()))
             known.add(name_key(attendee))
 
-    unidentified = meeting.metadata.get("speakers") == "unidentified"
+    unidentified = meeting.metadata.get("speakers") == "unidentified" or not names
     has_text = any(u.text for u in meeting.utterances)
     basis: Basis | None
     if unidentified:
@@ -116,6 +118,11 @@ def measure_speaking(
         )
     else:
         basis = None
+    if unattributed and not unidentified:
+        notes.append(
+            f"{len(unattributed)} utterance(s) the source attributes to nobody are left out "
+            "of everyone's share."
+        )
 
     spans: dict[str, list[intervals.Interval]] = defaultdict(list)
     words: dict[str, int] = defaultdict(int)

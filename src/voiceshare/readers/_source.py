@@ -179,9 +179,15 @@ def _detect_encoding(source: Source) -> str:
             return "utf-8"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is not None and best.encoding:
         encoding = str(best.encoding)
+        # Short Western text fits several code pages equally well; Windows-1252 is by far the
+        # most common of them in exported transcripts, so it wins a tie.
+        for match in matches:
+            if match.encoding == "cp1252" and match.chaos <= best.chaos:
+                encoding = "cp1252"
         source.warn(f"the file is not UTF-8; read it as {encoding}")
         return encoding
     source.warn("the file is not UTF-8; read it as Windows-1252")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 import re
 
-from voiceshare.model import Utterance
+from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
 from voiceshare.readers._base import Parsed, ReaderSpec, clean_text, parse_clock
 from voiceshare.readers._source import Source
 
-UNIDENTIFIED = "Unidentified speaker"
+UNIDENTIFIED = UNIDENTIFIED_SPEAKER
 
 _ARROW = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -54,6 +54,7 @@ def read(source: Source) -> Parsed:
 
     utterances: list[Utterance] = []
     current = UNIDENTIFIED
+    unnamed = 0
     for index, ((identifier, start, end, _, voice), text) in enumerate(
         zip(raw, texts, strict=True)
     ):
@@ -69,10 +70,16 @@ def read(source: Source) -> Parsed:
             match = _NAME_PREFIX.match(text)
             if match and _plausible_name(match["name"]):
                 current, text = clean_text(match["name"]), match["text"]
+            else:
+                # Zoom leaves the name out when it could not tell who spoke; do not guess.
+                current = UNIDENTIFIED
+                unnamed += 1
         if not text:
             continue
         utterances.append(Utterance(cue_id, current, text, start_s, end_s))
     named = style in ("voice", "named")
+    if unnamed:
+        source.warn(f"{unnamed} cue(s) name no speaker; they are attributed to nobody")
     return Parsed(
         utterances=utterances,
         has_speaker_names=named,

@@ -26,6 +26,7 @@ class MeetingInfo:
     format: str
     timed: bool
     utterance_count: int
+    attendees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,8 @@ class UtteranceReport:
     acts: tuple[str, ...] = ()
     answered_by: str | None = None
     interrupted_by: str | None = None
+    # Word timings from the source, as `[text, start_s, end_s]` triples (empty when it has none).
+    words: tuple[tuple[str, float | None, float | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,7 @@ class MeetingReport:
     def _raw_dict(self) -> dict[str, Any]:
         meeting = asdict(self.meeting)
         meeting["date"] = self.meeting.date.isoformat() if self.meeting.date else None
+        meeting["attendees"] = list(self.meeting.attendees)
         return {
             "schema_version": SCHEMA_VERSION,
             "generator": self.generator,
@@ -144,7 +148,10 @@ class MeetingReport:
             "speakers": [asdict(s) for s in self.speakers],
             "balance": {**asdict(self.balance), "quiet_voices": list(self.balance.quiet_voices)},
             "windows": [asdict(w) for w in self.windows],
-            "utterances": [{**asdict(u), "acts": list(u.acts)} for u in self.utterances],
+            "utterances": [
+                {**asdict(u), "acts": list(u.acts), "words": [list(w) for w in u.words]}
+                for u in self.utterances
+            ],
             "interruptions": list(self.interruptions),
             "analyses": {a.name: {"status": a.status, "note": a.note} for a in self.analyses},
             "findings": [
