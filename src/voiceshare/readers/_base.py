@@ -92,17 +92,19 @@ def clean_text(text: str) -> str:
 
 
 def speaker_label(raw: object, prefix: str = "Speaker") -> str:
-    """A display name for an anonymous speaker code: `0` -> `Speaker 1`, `spk_2` -> `Speaker 3`.
+    """A display name for an anonymous speaker code, numbered from 1 for people.
 
-    Numbering starts at 1 for people; labels that are not numbers are kept as they are.
+    Zero-based codes become 1-based (`0` -> `Speaker 1`, AWS `spk_2` -> `Speaker 3`); a single
+    letter becomes `Speaker A`. Anything else (`SPEAKER_02`, `speaker90`, `Speaker 1`) is kept as
+    written, since users see those labels in the tool that made the file.
     """
-    text = str(raw).strip()
-    match = re.fullmatch(
-        r"(?:spk|speaker|SPEAKER|Speaker|S|spk_|speaker_|SPEAKER_)?[ _-]?(\d+)", text
-    )
-    if match is None:
-        return text
-    return f"{prefix} {int(match.group(1)) + 1}"
+    text = " ".join(str(raw).split())
+    match = re.fullmatch(r"(?:spk[ _-]?)?(\d+)", text, flags=re.IGNORECASE)
+    if match is not None:
+        return f"{prefix} {int(match.group(1)) + 1}"
+    if re.fullmatch(r"[A-Z]", text):
+        return f"{prefix} {text}"
+    return text
 
 
 def number_ids(utterances: Iterable[Utterance]) -> list[Utterance]:

@@ -52,11 +52,13 @@ def render_markdown(report: MeetingReport) -> str:
     if b.basis is None:
         lines += [note for note in report.notes] + [""]
     else:
-        basis = "speaking time" if b.basis == "speaking_time" else "words spoken"
+        if b.basis == "speaking_time":
+            basis = "speaking time; overlapping speech counts for everyone speaking"
+        else:
+            basis = "words spoken (the transcript's timings are missing or incomplete)"
         lines += [
-            f"Share is each person's part of all the {basis}; overlapping speech counts for "
-            f"everyone speaking. An equal share here is {_pct(b.equal_share)}; a *quiet voice* "
-            "spoke under half of that.",
+            f"Share is each person's part of all the {basis}. An equal share here is "
+            f"{_pct(b.equal_share)}; a *quiet voice* spoke under half of that.",
             "",
             "| Person | Share | vs equal | Speaking time | Turns | Words | Words/min "
             "| Longest turn | First spoke | Backchannels |",
