@@ -77,9 +77,16 @@ def test_analyze_writes_json_and_markdown(tmp_path: Path) -> None:
     assert {"gini", "entropy", "equal_share", "quiet_voices"} <= report["balance"].keys()
     assert report["balance"]["quiet_voices"] == ["Cleo Park"]
     utterance = report["utterances"][0]
-    assert {"id", "speaker", "start_s", "end_s", "text", "acts", "answered_by", "interrupted_by"} <= (
-        utterance.keys()
-    )
+    assert {
+        "id",
+        "speaker",
+        "start_s",
+        "end_s",
+        "text",
+        "acts",
+        "answered_by",
+        "interrupted_by",
+    } <= (utterance.keys())
     assert utterance["acts"] == [] and utterance["interrupted_by"] is None
     assert report["interruptions"] == []
     assert report["analyses"]["interruptions"]["status"] == "not_run"

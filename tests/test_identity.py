@@ -10,8 +10,8 @@ from tests.helpers import meeting
 from voiceshare.analysis import analyze
 from voiceshare.errors import ConfigError
 from voiceshare.identity import apply_speaker_map, load_speaker_map, pseudonymise
-from voiceshare.report.render import render_json
 from voiceshare.report.markdown import render_markdown
+from voiceshare.report.render import render_json
 
 
 @pytest.fixture

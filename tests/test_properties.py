@@ -71,7 +71,12 @@ def test_shifting_all_times_changes_only_first_contribution_times(
                 assert getattr(b, field) is None
             else:
                 assert getattr(b, field) == pytest.approx(expected, rel=1e-6, abs=1e-6)
-        assert (b.turns, b.words, b.backchannels, b.quiet) == (a.turns, a.words, a.backchannels, a.quiet)
+        assert (b.turns, b.words, b.backchannels, b.quiet) == (
+            a.turns,
+            a.words,
+            a.backchannels,
+            a.quiet,
+        )
     assert after.balance.gini == pytest.approx(before.balance.gini, abs=1e-9)
     assert after.balance.entropy == pytest.approx(before.balance.entropy, abs=1e-9)
     assert after.meeting.duration_s == pytest.approx(before.meeting.duration_s)

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-
 # The speaker of speech the source does not attribute to anyone (captions without names, a
 # Zoom cue without a name). It is not a person: it is left out of shares and balance.
 UNIDENTIFIED_SPEAKER = "Unidentified speaker"

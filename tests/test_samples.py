@@ -1,0 +1,79 @@
+"""The bundled sample meetings read in their formats and show what they were written to show."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+from voiceshare.analysis import analyze
+from voiceshare.readers import read_meeting
+
+EXPECTED_FORMATS = {
+    "2026-03-02_standup.vtt": "webvtt",
+    "2026-03-04_design_review.vtt": "webvtt",
+    "2026-03-09_planning.txt": "plaintext",
+    "2026-03-11_retro.srt": "subrip",
+    "2026-03-16_customer_sync.otter.txt": "plaintext",
+}
+
+
+def test_there_are_samples_in_at_least_three_formats() -> None:
+    """The demo covers several real export formats, each detected from its content."""
+    files = sorted(p.name for p in SAMPLES.iterdir() if p.name != "README.md")
+    assert files == sorted(EXPECTED_FORMATS)
+    formats = {read_meeting(SAMPLES / name).format for name in files}
+    assert formats == set(EXPECTED_FORMATS.values())
+
+
+def _zoom_seconds(path: Path) -> dict[str, float]:
+    """Speaking time per person straight from the cue lines (these cues never overlap)."""
+    totals: dict[str, float] = defaultdict(float)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        match = re.match(r"(\d+):(\d+):([\d.]+) --> (\d+):(\d+):([\d.]+)", line)
+        if match:
+            h1, m1, s1, h2, m2, s2 = match.groups()
+            start = int(h1) * 3600 + int(m1) * 60 + float(s1)
+            end = int(h2) * 3600 + int(m2) * 60 + float(s2)
+            totals[lines[index + 1].split(": ", 1)[0]] += end - start
+    return totals
+
+
+def test_standup_is_dominated_and_has_two_quiet_voices() -> None:
+    """Greg holds the floor in the stand-up; Mei and Noor are quiet voices."""
+    path = SAMPLES / "2026-03-02_standup.vtt"
+    expected = _zoom_seconds(path)
+    report = analyze(read_meeting(path))
+    total = sum(expected.values())
+    for name, seconds in expected.items():
+        assert report.speaker(name).share == pytest.approx(seconds / total, abs=1e-9)
+    assert report.speaker("Greg Halvorsen").share > 0.5
+    assert set(report.balance.quiet_voices) == {"Mei Tanaka", "Noor Haddad"}
+    assert [f.kind for f in report.findings][:2] == ["dominance", "quiet_voices"]
+
+
+def test_design_review_keeps_overlaps_and_finds_backchannels() -> None:
+    """The Teams-style review has overlapping cues; the short ones are backchannels."""
+    meeting = read_meeting(SAMPLES / "2026-03-04_design_review.vtt")
+    overlapping = [
+        b for a, b in zip(meeting.utterances, meeting.utterances[1:], strict=False)
+        if b.start_s is not None and a.end_s is not None and b.start_s < a.end_s
+    ]  # fmt: skip
+    assert len(overlapping) >= 4
+    report = analyze(meeting)
+    assert sum(s.backchannels for s in report.speakers) >= 3
+    assert report.balance.quiet_voices == ()
+
+
+def test_customer_sync_shows_a_silent_attendee() -> None:
+    """Noor never speaks in the customer sync: with the attendee list she is a quiet voice."""
+    meeting = read_meeting(SAMPLES / "2026-03-16_customer_sync.otter.txt")
+    assert "Noor Haddad" not in meeting.speaker_names
+    report = analyze(meeting, attendees=["Noor Haddad"])
+    noor = report.speaker("Noor Haddad")
+    assert not noor.spoke and noor.quiet
+    assert any(f.kind == "silent_attendees" for f in report.findings)
