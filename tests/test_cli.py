@@ -176,3 +176,14 @@ def test_pseudonymize_flag_hides_names_in_files(tmp_path: Path) -> None:
         text = written.read_text()
         assert "Ana" not in text and "Ruiz" not in text and "Ben" not in text and "Cleo" not in text
         assert "Participant 1" in text
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """A file over the size limit gets one sentence, without loading it (a sparse file here)."""
+    path = tmp_path / "huge.vtt"
+    with path.open("wb") as handle:
+        handle.truncate(600 * 1024 * 1024)
+    result = run("analyze", str(path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "larger than the 512 MB a transcript can be" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from voiceshare import __version__
 from voiceshare.metrics.speaking import SpeakingAnalysis, measure_speaking
@@ -30,24 +31,8 @@ _NOT_YET = {
 def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
     """Measure `meeting` and return its report. `attendees` adds people who were present."""
     speaking = measure_speaking(meeting, attendees)
-    speakers = tuple(
-        SpeakerReport(
-            name=s.name,
-            speaking_time_s=s.speaking_time_s,
-            share=s.share,
-            turns=s.turns,
-            utterances=s.utterances,
-            words=s.words,
-            words_per_minute=s.words_per_minute,
-            longest_turn_s=s.longest_turn_s,
-            longest_turn_words=s.longest_turn_words,
-            first_contribution_s=s.first_contribution_s,
-            backchannels=s.backchannels,
-            quiet=s.quiet,
-            spoke=s.spoke,
-        )
-        for s in speaking.speakers
-    )
+    # The report's speaker rows start as the speaking-time figures; later analyses add counts.
+    speakers = tuple(SpeakerReport(**asdict(s)) for s in speaking.speakers)
     b = speaking.balance
     balance = BalanceReport(b.basis, b.present, b.equal_share, b.gini, b.entropy, b.quiet_voices)
     utterances = tuple(

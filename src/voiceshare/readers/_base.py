@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from voiceshare.model import Meeting, Speaker, Utterance, speakers_in_order
+from voiceshare.model import Meeting, Speaker, Utterance, Word, speakers_in_order
 from voiceshare.readers._source import Source
 
 # A sniffer returns how sure it is that the source is in its format: 0 (no) to 1 (certain).
@@ -105,6 +105,18 @@ def speaker_label(raw: object, prefix: str = "Speaker") -> str:
     if re.fullmatch(r"[A-Z]", text):
         return f"{prefix} {text}"
     return text
+
+
+def utterance_from_words(speaker: str, words: Sequence[Word], id: str = "") -> Utterance:
+    """One utterance spanning a run of timed words: text joined, first start to last end."""
+    return Utterance(
+        id=id,
+        speaker=speaker,
+        text=" ".join(w.text for w in words),
+        start_s=words[0].start_s,
+        end_s=words[-1].end_s,
+        words=tuple(words),
+    )
 
 
 def number_ids(utterances: Iterable[Utterance]) -> list[Utterance]:

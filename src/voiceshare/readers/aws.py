@@ -21,7 +21,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Speaker, Utterance, Word
-from voiceshare.readers._base import Parsed, ReaderSpec, clean_text, parse_seconds, speaker_label
+from voiceshare.readers._base import (
+    Parsed,
+    ReaderSpec,
+    clean_text,
+    parse_seconds,
+    speaker_label,
+    utterance_from_words,
+)
 from voiceshare.readers._source import Source
 
 SINGLE_SPEAKER = "Speaker 1"
@@ -254,11 +261,11 @@ def _from_runs(tokens: list[_Token], speakers: dict[str, Speaker]) -> list[Utter
     for token in tokens:
         # A word that lost its label stays with the speaker before it.
         if run and token.speaker not in (run[-1].speaker, None):
-            utterances.append(_run_utterance(run, _speaker(run[0].speaker, speakers)))
+            utterances.append(utterance_from_words(_speaker(run[0].speaker, speakers), _words(run)))
             run = []
         run.append(token)
     if run:
-        utterances.append(_run_utterance(run, _speaker(run[0].speaker, speakers)))
+        utterances.append(utterance_from_words(_speaker(run[0].speaker, speakers), _words(run)))
     return utterances
 
 
@@ -278,10 +285,10 @@ def _from_sentences(
     for token in tokens:
         run.append(token)
         if token.text.endswith(_SENTENCE_END):
-            utterances.append(_run_utterance(run, SINGLE_SPEAKER))
+            utterances.append(utterance_from_words(SINGLE_SPEAKER, _words(run)))
             run = []
     if run:
-        utterances.append(_run_utterance(run, SINGLE_SPEAKER))
+        utterances.append(utterance_from_words(SINGLE_SPEAKER, _words(run)))
     return utterances
 
 
@@ -289,17 +296,6 @@ def _warn_no_speakers(source: Source, detail: str) -> None:
     source.warn(
         "the transcript has no speaker labels (Amazon Transcribe without diarization); "
         f"everything is attributed to one speaker, {SINGLE_SPEAKER}{detail}"
-    )
-
-
-def _run_utterance(run: list[_Token], speaker: str) -> Utterance:
-    return Utterance(
-        id="",
-        speaker=speaker,
-        text=" ".join(t.text for t in run),
-        start_s=run[0].start_s,
-        end_s=run[-1].end_s,
-        words=_words(run),
     )
 
 

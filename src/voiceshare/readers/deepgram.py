@@ -15,7 +15,14 @@ import bisect
 from typing import Any
 
 from voiceshare.model import Speaker, Utterance, Word
-from voiceshare.readers._base import Parsed, ReaderSpec, clean_text, parse_seconds, speaker_label
+from voiceshare.readers._base import (
+    Parsed,
+    ReaderSpec,
+    clean_text,
+    parse_seconds,
+    speaker_label,
+    utterance_from_words,
+)
 from voiceshare.readers._source import Source
 
 SINGLE_SPEAKER = "Speaker 1"
@@ -207,28 +214,19 @@ def _from_word_runs(
             continue
         speaker = raw.get("speaker", run_speaker)
         if run and diarized and speaker != run_speaker:
-            utterances.append(_run_utterance(run, namer(channel, run_speaker)))
+            utterances.append(utterance_from_words(namer(channel, run_speaker), run))
             run = []
         run.append(word)
         run_speaker = speaker
         # Without diarization there are no turns to follow: one utterance per sentence.
         if not diarized and word.text.endswith(_SENTENCE_END):
-            utterances.append(_run_utterance(run, namer(channel, None)))
+            utterances.append(utterance_from_words(namer(channel, None), run))
             run = []
     if run:
-        utterances.append(_run_utterance(run, namer(channel, run_speaker if diarized else None)))
+        utterances.append(
+            utterance_from_words(namer(channel, run_speaker if diarized else None), run)
+        )
     return utterances
-
-
-def _run_utterance(run: list[Word], speaker: str) -> Utterance:
-    return Utterance(
-        id="",
-        speaker=speaker,
-        text=" ".join(w.text for w in run),
-        start_s=run[0].start_s,
-        end_s=run[-1].end_s,
-        words=tuple(run),
-    )
 
 
 SPEC = ReaderSpec(

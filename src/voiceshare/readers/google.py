@@ -21,7 +21,14 @@ import bisect
 from typing import Any
 
 from voiceshare.model import Speaker, Utterance, Word
-from voiceshare.readers._base import Parsed, ReaderSpec, clean_text, parse_seconds, speaker_label
+from voiceshare.readers._base import (
+    Parsed,
+    ReaderSpec,
+    clean_text,
+    parse_seconds,
+    speaker_label,
+    utterance_from_words,
+)
 from voiceshare.readers._source import Source
 
 SINGLE_SPEAKER = "Speaker 1"
@@ -105,12 +112,12 @@ def _read_diarized(source: Source, result: dict[str, Any], others: list[dict[str
             speaker = run_speaker or SINGLE_SPEAKER
         segment = bisect.bisect_right(bounds, word.start_s) if word.start_s is not None else 0
         if run and (speaker != run_speaker or segment != run_segment):
-            utterances.append(_utterance(run_speaker or SINGLE_SPEAKER, run))
+            utterances.append(utterance_from_words(run_speaker or SINGLE_SPEAKER, run))
             run = []
         run.append(word)
         run_speaker, run_segment = speaker, segment
     if run:
-        utterances.append(_utterance(run_speaker or SINGLE_SPEAKER, run))
+        utterances.append(utterance_from_words(run_speaker or SINGLE_SPEAKER, run))
 
     # A truncated file can lose the end of the tagged result while the untagged ones go on.
     tagged_end = max(
@@ -224,17 +231,6 @@ def _offset(value: object) -> float | None:
             return None
         return round(seconds + nanos / 1e9, 3)
     return parse_seconds(value)
-
-
-def _utterance(speaker: str, words: list[Word]) -> Utterance:
-    return Utterance(
-        id="",
-        speaker=speaker,
-        text=" ".join(w.text for w in words),
-        start_s=words[0].start_s,
-        end_s=words[-1].end_s,
-        words=tuple(words),
-    )
 
 
 SPEC = ReaderSpec(
