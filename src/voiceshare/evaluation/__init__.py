@@ -1,0 +1,1 @@
+"""Evaluation of voiceshare analyses against annotated corpora (gold labels)."""
