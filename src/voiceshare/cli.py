@@ -194,6 +194,59 @@ def analyze(
         raise click.exceptions.Exit(_fail(f"{failures} of {len(files)} {noun} failed."))
 
 
+@cli.group(context_settings=CONTEXT, name="eval")
+def eval_group() -> None:
+    """Measure voiceshare's analyses against annotated meetings.
+
+    \b
+    Example:
+      voiceshare eval interruptions --mrda ../shared/data/mrda
+    """
+
+
+@eval_group.command("interruptions", context_settings=CONTEXT)
+@click.option(
+    "--mrda",
+    "mrda",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the ICSI MRDA corpus (dadb/, transcripts/, metadata/).",
+)
+@click.option(
+    "--split",
+    default="val",
+    show_default=True,
+    type=click.Choice(["train", "val", "test"]),
+    help="Which meetings to score (the model was tuned on train).",
+)
+@click.option(
+    "--no-punctuation",
+    is_flag=True,
+    help="Lowercase the text and strip punctuation and cut-off marks first, like raw ASR.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_interruptions(mrda: Path, split: str, no_punctuation: bool, as_json: bool) -> None:
+    """Precision, recall and F1 of interruption detection against the MRDA annotators.
+
+    Gold: units labelled interrupted (`%-`); abandoned units (`%--`) are not interruptions.
+    The two simple baselines run on the same meetings for comparison.
+
+    \b
+    Examples:
+      voiceshare eval interruptions --mrda ../shared/data/mrda
+      voiceshare eval interruptions --mrda ../shared/data/mrda --no-punctuation --json
+    """
+    import json
+
+    from voiceshare.evaluation.interruptions import evaluate, format_text
+
+    result = evaluate(mrda, split=split, punctuation=not no_punctuation)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(format_text(result))
+
+
 def _fail(message: str) -> int:
     _stderr(message, "red")
     return 1

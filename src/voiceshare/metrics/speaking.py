@@ -11,7 +11,7 @@ from voiceshare.metrics import intervals
 from voiceshare.metrics.backchannels import backchannel_ids
 from voiceshare.metrics.balance import gini, normalised_entropy
 from voiceshare.metrics.turns import Turn, derive_turns, timeline
-from voiceshare.model import UNIDENTIFIED_SPEAKER, Meeting
+from voiceshare.model import UNIDENTIFIED_SPEAKER, Meeting, Utterance
 
 Basis = Literal["speaking_time", "words"]
 
@@ -74,6 +74,8 @@ class SpeakingAnalysis:
     turns: tuple[Turn, ...]
     backchannel_ids: frozenset[str]
     notes: tuple[str, ...]
+    # The utterances in the order they were spoken, for the analyses that follow.
+    ordered: tuple[Utterance, ...] = ()
 
 
 def name_key(name: str) -> str:
@@ -207,6 +209,7 @@ def measure_speaking(
         turns=tuple(turns),
         backchannel_ids=backchannels,
         notes=tuple(notes),
+        ordered=tuple(ordered),
     )
 
 

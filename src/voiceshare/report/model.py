@@ -52,6 +52,13 @@ class SpeakerReport:
     questions_unanswered: int = 0
     dismissals_received: int = 0
     dismissals_made: int = 0
+    # Interruptions per 10 minutes of this person's own speaking time (None: no speaking time).
+    interruptions_made_per_10min: float | None = None
+    interruptions_received_per_10min: float | None = None
+    unsuccessful_interruptions_made: int = 0
+    talked_over: int = 0
+    backchannels_received: int = 0
+    overlap_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,8 @@ class UtteranceReport:
     acts: tuple[str, ...] = ()
     answered_by: str | None = None
     interrupted_by: str | None = None
+    # Set on an utterance whose speaker tried to come in and was talked over by this person.
+    talked_over_by: str | None = None
     # Word timings from the source, as `[text, start_s, end_s]` triples (empty when it has none).
     words: tuple[tuple[str, float | None, float | None], ...] = ()
 
@@ -85,6 +94,21 @@ class WindowReport:
     end_s: float
     seconds: dict[str, float]
     shares: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptionReport:
+    """`interrupter` cut off `interrupted`'s utterance `utterance_id` (or tried to, when
+    `successful` is false), at `time_s`; `evidence` says why in plain words."""
+
+    time_s: float | None
+    interrupter: str
+    interrupted: str
+    utterance_id: str
+    interrupter_utterance_id: str
+    successful: bool
+    evidence: tuple[str, ...]
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +137,9 @@ class MeetingReport:
     balance: BalanceReport
     utterances: tuple[UtteranceReport, ...]
     windows: tuple[WindowReport, ...] = ()
-    interruptions: tuple[dict[str, Any], ...] = ()
+    interruptions: tuple[InterruptionReport, ...] = ()
+    # interrupter -> interrupted -> count (successful and unsuccessful together)
+    interruption_matrix: dict[str, dict[str, int]] = field(default_factory=dict)
     analyses: tuple[AnalysisStatus, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
@@ -152,7 +178,10 @@ class MeetingReport:
                 {**asdict(u), "acts": list(u.acts), "words": [list(w) for w in u.words]}
                 for u in self.utterances
             ],
-            "interruptions": list(self.interruptions),
+            "interruptions": [
+                {**asdict(i), "evidence": list(i.evidence)} for i in self.interruptions
+            ],
+            "interruption_matrix": self.interruption_matrix,
             "analyses": {a.name: {"status": a.status, "note": a.note} for a in self.analyses},
             "findings": [
                 {**asdict(f), "speakers": list(f.speakers), "utterance_ids": list(f.utterance_ids)}

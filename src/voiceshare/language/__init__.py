@@ -1,0 +1,1 @@
+"""Language analysis: what utterances say and how they end (text cues, dialog acts)."""

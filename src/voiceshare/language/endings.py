@@ -1,0 +1,118 @@
+"""How an utterance ends: cut off mid-word, trailing off, or grammatically incomplete.
+
+Text evidence for interruptions in transcripts whose timings cannot show them. Works on any
+text with a fixed lexicon of English closed-class words (cheap enough to run on every
+utterance); `pos_incomplete` adds a part-of-speech check when a full spaCy pipeline is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+# Marks transcribers and captioners use for speech that was cut off or trailed away.
+_CUT_OFF = re.compile(r"(?:==|--+|—|–|-|\.\.\.|…)\s*$")
+# Word fragments: "they'r-", "th-".
+_FRAGMENT = re.compile(r"\b\w+-\s*$")
+_TERMINAL = re.compile(r"[.?!]['\")\]]*\s*$")
+_WORD = re.compile(r"[a-z']+")
+
+# A sentence does not end on these: conjunctions, articles/determiners, prepositions,
+# subject pronouns, auxiliaries and fillers that introduce more to come.
+FUNCTION_WORDS = frozenset(
+    """
+    and but or so because cause if that which who whose when where while although though than
+    as since unless until whether nor yet then plus
+    the a an this these those my your our their his its some any every each no another
+    of to in on at for with from by about into onto over under between through during without
+    after before like upon via per
+    i we you he she they it there i'm we're you're they're it's there's that's
+    is are was were be been am do does did have has had will would can could should shall may
+    might must gonna wanna gotta
+    um uh er erm uh-huh like
+    """.split()
+)
+# Short words that often end complete sentences even though they are in FUNCTION_WORDS.
+_COMPLETE_ENDINGS = frozenset(
+    {
+        "it",
+        "that",
+        "this",
+        "too",
+        "so",
+        "then",
+        "there",
+        "yet",
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "can",
+        "will",
+        "would",
+        "in",
+        "on",
+        "about",
+        "with",
+        "to",
+        "for",
+        "like",
+    }
+)
+
+
+def cut_off_mark(text: str) -> bool:
+    """True when the text ends with a cut-off or trail-off mark (`--`, `==`, `...`, `wor-`)."""
+    return bool(_CUT_OFF.search(text))
+
+
+def fragment_ending(text: str) -> bool:
+    """True when the last word is a fragment (`th-`, `they'r-`)."""
+    return bool(_FRAGMENT.search(text))
+
+
+def terminal_punctuation(text: str) -> bool:
+    """True when the text ends a sentence: `.`, `?` or `!` (not `...`)."""
+    stripped = text.rstrip()
+    return bool(_TERMINAL.search(stripped)) and not stripped.endswith(("...", "…"))
+
+
+def last_word(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    return words[-1] if words else ""
+
+
+def dangling_ending(text: str) -> bool:
+    """True when the last word leaves the sentence hanging ("and", "the", "to", "uh")."""
+    word = last_word(text)
+    return word in FUNCTION_WORDS and word not in _COMPLETE_ENDINGS
+
+
+@cache
+def _tagger() -> Any:
+    """A spaCy pipeline that tags parts of speech, or None when only `spacy.blank` is available."""
+    try:
+        import spacy
+    except ImportError:
+        return None
+    for name in ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf"):
+        try:
+            return spacy.load(name, disable=["ner", "parser", "lemmatizer"])
+        except OSError:
+            continue
+    return None
+
+
+def pos_incomplete(text: str) -> bool | None:
+    """With a tagging spaCy pipeline: True when the last word's part of speech cannot end a
+    clause (conjunction, determiner, preposition, auxiliary). None when no tagger is installed."""
+    nlp = _tagger()
+    if nlp is None:
+        return None
+    words = [t for t in nlp(text) if not t.is_punct]
+    if not words:
+        return None
+    return words[-1].pos_ in {"CCONJ", "SCONJ", "DET", "ADP", "AUX", "PART"}
