@@ -20,12 +20,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench models
 	$(BIN)/mypy
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench models
+	$(BIN)/ruff format --check src tests bench models
 	$(BIN)/mypy
 
 clean:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import collections
-import math
 import datetime as dt
 import json
+import math
 import sys
 from pathlib import Path
 

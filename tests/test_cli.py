@@ -188,3 +188,37 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "larger than the 512 MB a transcript can be" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+DAMAGED = {
+    "infinite.csv": b"speaker,start,end,text\nAna,0,inf,hello there\nBen,1,2,hi\n",
+    "far.rttm": b"SPEAKER f 1 0 1 <NA> <NA> A <NA> <NA>\nSPEAKER f 1 1e9 1 <NA> <NA> B <NA> <NA>\n",
+    "nan.json": b'{"segments": [{"start": 0, "end": NaN, "text": "hi", "speaker": "A"}]}',
+    "deep.json": b"[" * 100_000,
+    "bom-only.vtt": b"\xff\xfe",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED))
+def test_damaged_times_and_structures_are_one_clear_error(tmp_path: Path, name: str) -> None:
+    """Infinite, far-off or NaN times, absurd nesting and a lone byte-order mark are refused
+    in one sentence rather than crashing or running away."""
+    path = tmp_path / name
+    path.write_bytes(DAMAGED[name])
+    result = run("analyze", str(path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.stderr.startswith(f"error: {path}")
+
+
+def test_repeated_cue_ids_stay_unique(write) -> None:  # type: ignore[no-untyped-def]
+    """Ids `1, 1, 1.2` become `1, 1.3, 1.2`: the fix for a repeat never collides."""
+    from voiceshare.readers import read_meeting
+
+    path = write(
+        "dup.csv",
+        "id,speaker,start,end,text\n1,Ana,0,5,hello all\n1,Ben,5,15,"
+        "a much longer update about the release plan for this week\n1.2,Ben,15,16,yes\n",
+    )
+    ids = [u.id for u in read_meeting(path).utterances]
+    assert len(set(ids)) == 3 and ids[0] == "1" and ids[2] == "1.2"

@@ -71,3 +71,45 @@ def test_keyed_pseudonyms_are_stable_across_meetings(standup) -> None:  # type: 
     assert first.speaker_names[0] == other.speaker_names[1]
     assert first.attendees[0] == other.speaker_names[0]
     assert pseudonymise(standup, key="other").speaker_names[0] != first.speaker_names[0]
+
+
+def test_pseudonyms_reach_word_timings_file_names_and_lowercase_mentions(tmp_path: Path) -> None:
+    """Names in word timings, in lower-case ASR text and in the file name are all replaced,
+    and the report files are named with the pseudonym too."""
+    import json
+
+    from voiceshare.cli import main
+
+    whisperx = {
+        "segments": [
+            {
+                "start": 0.0,
+                "end": 2.0,
+                "text": "Thanks Priya Nair, and sure ana.",
+                "speaker": "Ana Ruiz",
+                "words": [
+                    {"word": w, "start": 0.1 * i, "end": 0.1 * i + 0.1}
+                    for i, w in enumerate(["Thanks", "Priya", "Nair,", "and", "sure", "ana."])
+                ],
+            },
+            {"start": 2.5, "end": 4.0, "text": "You're welcome.", "speaker": "Priya Nair"},
+        ]
+    }
+    source = tmp_path / "1on1_Ana_Ruiz.json"
+    source.write_text(json.dumps(whisperx))
+    out = tmp_path / "out"
+    assert main(["analyze", str(source), "-o", str(out), "--pseudonymize"]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["1on1_Participant 1.json", "1on1_Participant 1.md"]
+    for path in out.iterdir():
+        text = path.read_text().lower()
+        assert "ana" not in text.replace("analy", "") and "priya" not in text and "nair" not in text
+        assert "ruiz" not in text
+
+
+def test_pseudonymising_does_not_change_the_numbers(standup) -> None:  # type: ignore[no-untyped-def]
+    """An attendee written in another case is the same person with or without pseudonyms."""
+    named = standup.with_changes(attendees=("omar haddad", "samantha  LEE"))
+    plain, hidden = analyze(named), analyze(pseudonymise(named))
+    assert plain.balance.present == hidden.balance.present == 3 + 1
+    assert plain.balance.gini == pytest.approx(hidden.balance.gini)

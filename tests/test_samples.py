@@ -53,7 +53,7 @@ def test_standup_is_dominated_and_has_two_quiet_voices() -> None:
         assert report.speaker(name).share == pytest.approx(seconds / total, abs=1e-9)
     assert report.speaker("Greg Halvorsen").share > 0.5
     assert set(report.balance.quiet_voices) == {"Mei Tanaka", "Noor Haddad"}
-    assert [f.kind for f in report.findings][:2] == ["dominance", "quiet_voices"]
+    assert {"dominance", "quiet_voices"} <= {f.kind for f in report.findings}
 
 
 def test_design_review_keeps_overlaps_and_finds_backchannels() -> None:

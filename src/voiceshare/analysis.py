@@ -10,7 +10,7 @@ from voiceshare import __version__
 from voiceshare.metrics.interruptions import InterruptionAnalysis, analyze_interruptions
 from voiceshare.metrics.speaking import SpeakingAnalysis, measure_speaking
 from voiceshare.model import Meeting
-from voiceshare.report.findings import speaking_findings
+from voiceshare.report.findings import interruption_findings, lead_findings, speaking_findings
 from voiceshare.report.model import (
     AnalysisStatus,
     BalanceReport,
@@ -39,6 +39,7 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
         speaking.ordered, speaking.backchannel_ids, meeting.is_timed
     )
     speakers = _with_interruption_counts(speakers, interruptions)
+    interruption_rows = tuple(InterruptionReport(**asdict(i)) for i in interruptions.interruptions)
     interrupted_by = {i.utterance_id: i.interrupter for i in interruptions.interruptions}
     talked_over_by = {
         i.interrupter_utterance_id: i.interrupted
@@ -85,22 +86,15 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
         balance=balance,
         utterances=utterances,
         windows=windows,
-        interruptions=tuple(
-            InterruptionReport(
-                time_s=i.time_s,
-                interrupter=i.interrupter,
-                interrupted=i.interrupted,
-                utterance_id=i.utterance_id,
-                interrupter_utterance_id=i.interrupter_utterance_id,
-                successful=i.successful,
-                evidence=i.evidence,
-                score=i.score,
-            )
-            for i in interruptions.interruptions
-        ),
+        interruptions=interruption_rows,
         interruption_matrix=_matrix(interruptions),
         analyses=analyses,
-        findings=tuple(speaking_findings(speakers, balance)),
+        findings=lead_findings(
+            [
+                *speaking_findings(speakers, balance),
+                *interruption_findings(speakers, interruption_rows),
+            ]
+        ),
         notes=speaking.notes + interruptions.notes,
         warnings=meeting.warnings,
         generator=f"voiceshare {__version__}",

@@ -71,8 +71,7 @@ def write_atomic(path: Path, text: str) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _output_stem(path: Path, used: set[str]) -> str:
-    stem = path.stem or path.name
+def _unique(stem: str, used: set[str]) -> str:
     candidate, number = stem, 2
     while candidate in used:
         candidate, number = f"{stem}-{number}", number + 1
@@ -148,14 +147,18 @@ def analyze(
       voiceshare analyze exports/ -o reports/ --format json,md --attendees "Ana Ruiz,Ben Ode"
       voiceshare analyze call.json --speaker-map people.yaml --pseudonymize
     """
-    from voiceshare.analysis import analyze as analyze_meeting
-    from voiceshare.identity import apply_speaker_map, load_speaker_map, pseudonymise
-    from voiceshare.readers import read_meeting
+    from voiceshare.identity import load_speaker_map
+    from voiceshare.pipeline import Options, output_stem, report_for_file
     from voiceshare.report.render import parse_formats
 
     renderers = parse_formats(formats)
-    mapping = load_speaker_map(speaker_map) if speaker_map else None
-    extra_attendees = tuple(a.strip() for a in attendees.split(",") if a.strip())
+    options = Options(
+        attendees=tuple(a.strip() for a in attendees.split(",") if a.strip()),
+        speaker_map=load_speaker_map(speaker_map) if speaker_map else None,
+        pseudonymise=pseudonymize,
+        pseudonym_key=pseudonym_key,
+        input_format=input_format,
+    )
     files = list(expand_inputs(inputs))
     if not files:
         raise VoiceshareError("no input files found in " + ", ".join(inputs) + ".")
@@ -164,19 +167,8 @@ def analyze(
     used: set[str] = set()
     for path in files:
         try:
-            meeting = read_meeting(path, input_format)
-            if extra_attendees:
-                meeting = meeting.with_changes(attendees=meeting.attendees + extra_attendees)
-            if mapping:
-                meeting = apply_speaker_map(meeting, mapping)
-            if pseudonymize or pseudonym_key:
-                meeting = pseudonymise(meeting, pseudonym_key)
-            report = analyze_meeting(meeting)
-            if pseudonymize or pseudonym_key:
-                from dataclasses import replace
-
-                report = replace(report, pseudonymised=True)
-            stem = _output_stem(path, used)
+            meeting, report = report_for_file(path, options)
+            stem = _unique(output_stem(path, meeting, options), used)
             written = []
             for renderer in renderers:
                 target = outdir / f"{stem}.{renderer.extension}"
@@ -185,6 +177,16 @@ def analyze(
         except VoiceshareError as exc:
             failures += 1
             _stderr(f"error: {exc}", "red")
+            continue
+        except Exception as exc:  # a bug on one file must not stop the others
+            if os.environ.get("VOICESHARE_DEBUG"):
+                raise
+            failures += 1
+            _stderr(
+                f"error: {path}: internal error ({type(exc).__name__}: {exc}); "
+                "please report it (VOICESHARE_DEBUG=1 shows the traceback).",
+                "red",
+            )
             continue
         for warning in meeting.warnings:
             _stderr(f"warning: {path}: {warning}", "yellow")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from voiceshare.errors import ConfigError
 from voiceshare.metrics.speaking import name_key
-from voiceshare.model import Meeting, Speaker, Utterance
+from voiceshare.model import Meeting, Speaker
 
 
 def load_speaker_map(path: str | Path) -> dict[str, str]:
@@ -89,78 +89,112 @@ def apply_speaker_map(meeting: Meeting, mapping: Mapping[str, str]) -> Meeting:
 
 
 def pseudonym_table(names: list[str], key: str | None = None) -> dict[str, str]:
-    """A pseudonym per name. Without a key, `Participant 1..N` in the order given; with a key,
-    a stable `Person XXXXXX` derived from the name by HMAC, the same in every meeting."""
+    """A pseudonym per person, keyed by `name_key` (names that differ only in case or spacing
+    are one person). Without a key, `Participant 1..N` in the order given; with a key, a stable
+    `Person XXXXXX` derived from the name by HMAC, the same in every meeting."""
     table: dict[str, str] = {}
     for name in names:
-        if name in table:
+        person = name_key(name)
+        if person in table:
             continue
         if key:
-            digest = hmac.new(key.encode(), name_key(name).encode(), hashlib.sha256).hexdigest()
-            table[name] = f"Person {digest[:6].upper()}"
+            digest = hmac.new(key.encode(), person.encode(), hashlib.sha256).hexdigest()
+            table[person] = f"Person {digest[:6].upper()}"
         else:
-            table[name] = f"Participant {len(table) + 1}"
+            table[person] = f"Participant {len(table) + 1}"
     return table
 
 
 def pseudonymise(meeting: Meeting, key: str | None = None) -> Meeting:
     """Replace every participant's name everywhere: speakers, attendees, the title, the source
-    name and mentions in utterance text (full names case-insensitively; first or last names as
-    written, when they belong to one person only)."""
+    name, and mentions in utterance text and word timings (see `MentionReplacer`)."""
     names = list(dict.fromkeys([*meeting.speaker_names, *meeting.attendees]))
     table = pseudonym_table(names, key)
-    replace_text = _mention_replacer(table)
-    speakers = tuple(replace(s, name=table[s.name], label=None) for s in meeting.speakers)
+
+    def pseudonym(name: str) -> str:
+        return table[name_key(name)]
+
+    replace_text = MentionReplacer({name: pseudonym(name) for name in names})
+    speakers: dict[str, Speaker] = {}
+    for speaker in meeting.speakers:
+        new = pseudonym(speaker.name)
+        speakers.setdefault(new, replace(speaker, name=new, label=None))
     utterances = tuple(
-        Utterance(
-            id=u.id,
-            speaker=table[u.speaker],
+        replace(
+            u,
+            speaker=pseudonym(u.speaker),
             text=replace_text(u.text),
-            start_s=u.start_s,
-            end_s=u.end_s,
-            words=u.words,
+            words=tuple(replace(w, text=replace_text(w.text)) for w in u.words),
         )
         for u in meeting.utterances
     )
     source_name = Path(meeting.source).name if meeting.source else None
     return meeting.with_changes(
-        speakers=speakers,
+        speakers=tuple(speakers.values()),
         utterances=utterances,
-        attendees=tuple(table[a] for a in meeting.attendees),
+        attendees=tuple(dict.fromkeys(pseudonym(a) for a in meeting.attendees)),
         title=replace_text(meeting.title),
         source=replace_text(source_name) if source_name else None,
     )
 
 
-def _mention_replacer(table: Mapping[str, str]) -> _Replacer:
-    full: dict[str, str] = {}
-    parts: dict[str, set[str]] = {}
-    for name, pseudonym in table.items():
-        full[name.casefold()] = pseudonym
-        for part in re.split(r"[\s._-]+", name):
-            if len(part) >= 3 and part[0].isupper():
-                parts.setdefault(part, set()).add(pseudonym)
-    unique_parts = {part: next(iter(ps)) for part, ps in parts.items() if len(ps) == 1}
-    return _Replacer(full, unique_parts)
+# Honorifics are not part of what identifies someone.
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"})
+# Names that are also everyday words: replaced only when capitalised as written.
+_COMMON_WORDS = frozenset(
+    """
+    will may mark bill grace hope joy rose june april august art sue pat rich bob sunny faith
+    summer dawn ray guy jack max frank rob don gene hunter miles case chase cash carol holly
+    iris ivy lily penny ruby sandy sky star amber autumn crystal destiny harmony honey jade
+    victor young long king brown green white black gray grey rivers wood woods hill hall
+    """.split()
+)
 
 
-class _Replacer:
-    def __init__(self, full: dict[str, str], parts: dict[str, str]) -> None:
+class MentionReplacer:
+    """Replace mentions of people in text: full names in any case and spacing; single first
+    or last names when they belong to one person only, in any case unless they are also common
+    words (then only as written, capitalised). `_`, `-` and `.` separate words, so file names
+    like `1on1_Ana_Ruiz` are covered."""
+
+    def __init__(self, pseudonyms: Mapping[str, str]) -> None:
+        full: dict[str, str] = {}
+        parts: dict[str, set[str]] = {}
+        for name, pseudonym in pseudonyms.items():
+            tokens = [t for t in re.split(r"[\s._-]+", name) if t]
+            full[" ".join(t.casefold() for t in tokens)] = pseudonym
+            for token in tokens:
+                if token.casefold() not in _TITLES and len(token) >= 2:
+                    parts.setdefault(token, set()).add(pseudonym)
+        unique = {part: next(iter(ps)) for part, ps in parts.items() if len(ps) == 1}
         self.full = full
-        self.parts = parts
-        self.full_re = _alternation(list(full), re.IGNORECASE)
-        self.part_re = _alternation(list(parts), 0)
+        self.anycase = {p.casefold(): v for p, v in unique.items() if _anycase(p)}
+        self.exact = {p: v for p, v in unique.items() if not _anycase(p)}
+        self.full_re = _alternation([k.split() for k in full], re.IGNORECASE)
+        self.anycase_re = _alternation([[p] for p in self.anycase], re.IGNORECASE)
+        self.exact_re = _alternation([[p] for p in self.exact], 0)
 
     def __call__(self, text: str) -> str:
         if self.full_re is not None:
-            text = self.full_re.sub(lambda m: self.full[m.group(0).casefold()], text)
-        if self.part_re is not None:
-            text = self.part_re.sub(lambda m: self.parts[m.group(0)], text)
+            text = self.full_re.sub(
+                lambda m: self.full[" ".join(re.split(r"[\s._-]+", m.group(0).casefold()))], text
+            )
+        if self.anycase_re is not None:
+            text = self.anycase_re.sub(lambda m: self.anycase[m.group(0).casefold()], text)
+        if self.exact_re is not None:
+            text = self.exact_re.sub(lambda m: self.exact[m.group(0)], text)
         return text
 
 
-def _alternation(words: list[str], flags: int) -> re.Pattern[str] | None:
-    if not words:
+def _anycase(part: str) -> bool:
+    return len(part) >= 3 and part.casefold() not in _COMMON_WORDS
+
+
+def _alternation(names: list[list[str]], flags: int) -> re.Pattern[str] | None:
+    if not names:
         return None
-    ordered = sorted(words, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)", flags)
+    patterns = sorted(
+        (r"[\s._-]+".join(re.escape(t) for t in tokens) for tokens in names), key=len, reverse=True
+    )
+    # Letters and digits continue a word; `_`, `-`, `.` and spaces do not.
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(patterns) + r")(?![^\W_])", flags)

@@ -16,7 +16,7 @@ _CUT_OFF = re.compile(r"(?:==|--+|—|–|-|\.\.\.|…)\s*$")
 # Word fragments: "they'r-", "th-".
 _FRAGMENT = re.compile(r"\b\w+-\s*$")
 _TERMINAL = re.compile(r"[.?!]['\")\]]*\s*$")
-_WORD = re.compile(r"[a-z']+")
+_WORD = re.compile(r"[a-z'-]*[a-z]")
 
 # A sentence does not end on these: conjunctions, articles/determiners, prepositions,
 # subject pronouns, auxiliaries and fillers that introduce more to come.
@@ -80,9 +80,14 @@ def terminal_punctuation(text: str) -> bool:
     return bool(_TERMINAL.search(stripped)) and not stripped.endswith(("...", "…"))
 
 
+def words(text: str) -> list[str]:
+    """Lower-case words, punctuation dropped."""
+    return _WORD.findall(text.lower())
+
+
 def last_word(text: str) -> str:
-    words = _WORD.findall(text.lower())
-    return words[-1] if words else ""
+    found = words(text)
+    return found[-1] if found else ""
 
 
 def dangling_ending(text: str) -> bool:

@@ -296,6 +296,28 @@ def _text_evidence(features: dict[str, float], u: Utterance) -> list[str]:
     return []
 
 
+# Words with which the first speaker accepts someone else's completion of their sentence.
+_ACCEPTANCE = frozenset(
+    {"yes", "yeah", "yep", "exactly", "right", "precisely", "correct", "mm-hmm"}
+)
+COMPLETION_MAX_WORDS = 6
+
+
+def collaborative_completion(ordered: Sequence[Utterance], index: int, other: int) -> bool:
+    """B finishes A's unfinished sentence in a few words and A accepts it ("exactly"): helping
+    each other say something is not an interruption."""
+    completion = ordered[other]
+    if completion.word_count > COMPLETION_MAX_WORDS:
+        return False
+    speaker = ordered[index].speaker
+    for following in ordered[other + 1 : other + 4]:
+        if following.speaker == completion.speaker:
+            continue
+        words = endings.words(following.text)
+        return following.speaker == speaker and bool(words) and words[0] in _ACCEPTANCE
+    return False
+
+
 def is_talked_over(candidate: Candidate, ordered: Sequence[Utterance]) -> bool:
     """Whether a cut-off is best explained by the other person talking on (they were already
     speaking when this began and carried on after it stopped) rather than by someone cutting in."""
@@ -325,6 +347,10 @@ def analyze_interruptions(
             if score < model.threshold:
                 continue
             u = ordered[candidate.index]
+            if candidate.after is not None and collaborative_completion(
+                ordered, candidate.index, candidate.after
+            ):
+                continue
             if is_talked_over(candidate, ordered):
                 # They tried to come in while someone was talking and were talked over: an
                 # unsuccessful interruption of the person who held the floor.

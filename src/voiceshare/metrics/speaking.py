@@ -214,22 +214,27 @@ def measure_speaking(
 
 
 def _windows(merged: dict[str, list[intervals.Interval]], window_s: float) -> tuple[Window, ...]:
-    """Talk per fixed window of the recording's clock (0-5 min, 5-10 min, ...)."""
-    ends = [iv[-1][1] for iv in merged.values() if iv]
-    starts = [iv[0][0] for iv in merged.values() if iv]
-    if not ends:
+    """Talk per fixed window of the recording's clock (0-5 min, 5-10 min, ...), from the first
+    window with speech to the last; each interval is split across the windows it spans."""
+    seconds: dict[int, dict[str, float]] = defaultdict(dict)
+    for name, spans in merged.items():
+        for start, end in spans:
+            index = int(start // window_s)
+            while index * window_s < end:
+                lo, hi = index * window_s, (index + 1) * window_s
+                part = min(end, hi) - max(start, lo)
+                if part > 0:
+                    row = seconds[index]
+                    row[name] = row.get(name, 0.0) + part
+                index += 1
+    if not seconds:
         return ()
-    first_index = int(min(starts) // window_s)
-    last_index = int(max(ends) // window_s)
-    if max(ends) % window_s == 0 and last_index > first_index:
-        last_index -= 1
-    windows = []
-    for index in range(first_index, last_index + 1):
-        lo, hi = index * window_s, (index + 1) * window_s
-        seconds = {
-            name: clipped
-            for name, spans in merged.items()
-            if (clipped := intervals.clipped_total(spans, lo, hi)) > 0
-        }
-        windows.append(Window(lo, hi, seconds))
-    return tuple(windows)
+    order = {name: position for position, name in enumerate(merged)}
+    return tuple(
+        Window(
+            index * window_s,
+            (index + 1) * window_s,
+            dict(sorted(seconds.get(index, {}).items(), key=lambda item: order[item[0]])),
+        )
+        for index in range(min(seconds), max(seconds) + 1)
+    )

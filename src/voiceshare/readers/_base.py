@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -135,16 +136,8 @@ def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
     utterances = tuple(number_ids(parsed.utterances))
     if not utterances:
         raise source.fail("contains no utterances with a speaker")
-    ids = [u.id for u in utterances]
-    if len(set(ids)) != len(ids):
-        # Some exports repeat cue numbers; keep the source id but make it unique.
-        seen: dict[str, int] = {}
-        fixed = []
-        for u in utterances:
-            count = seen.get(u.id, 0)
-            seen[u.id] = count + 1
-            fixed.append(u if count == 0 else _with_id(u, f"{u.id}.{count + 1}"))
-        utterances = tuple(fixed)
+    _check_times(source, utterances)
+    utterances = _unique_ids(utterances)
     speakers = tuple(parsed.speakers) or speakers_in_order(utterances)
     known = {s.name for s in speakers}
     missing = [s for s in speakers_in_order(utterances) if s.name not in known]
@@ -180,6 +173,47 @@ def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
         warnings=tuple(warnings),
         metadata=metadata,
     )
+
+
+# No meeting recording is longer than a week; larger times are corrupt or in the wrong unit.
+MAX_TIME_S = 7 * 24 * 3600.0
+
+
+def _check_times(source: Source, utterances: Sequence[Utterance]) -> None:
+    """Refuse times that are not finite, negative or absurdly large (they would also make the
+    windowed metrics run away)."""
+    for utterance in utterances:
+        times = [utterance.start_s, utterance.end_s]
+        times += [t for w in utterance.words for t in (w.start_s, w.end_s)]
+        for value in times:
+            if value is None:
+                continue
+            if not math.isfinite(value) or value < 0 or value > MAX_TIME_S:
+                raise source.fail(
+                    f"utterance {utterance.id or '?'} has the time {value!r} s, which is not a "
+                    "time within a meeting (negative, infinite or over a week)"
+                )
+
+
+def _unique_ids(utterances: tuple[Utterance, ...]) -> tuple[Utterance, ...]:
+    """Some exports repeat cue numbers; keep the source id but make it unique (`7`, `7.2`...)."""
+    taken = {u.id for u in utterances}
+    if len(taken) == len(utterances):
+        return utterances
+    seen: set[str] = set()
+    fixed = []
+    for u in utterances:
+        if u.id not in seen:
+            seen.add(u.id)
+            fixed.append(u)
+            continue
+        number = 2
+        while f"{u.id}.{number}" in taken or f"{u.id}.{number}" in seen:
+            number += 1
+        new_id = f"{u.id}.{number}"
+        seen.add(new_id)
+        fixed.append(_with_id(u, new_id))
+    return tuple(fixed)
 
 
 def _encoding_or_binary(source: Source) -> str:

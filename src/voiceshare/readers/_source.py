@@ -121,6 +121,8 @@ class Source:
         if "\ufffd" in text and self.encoding not in ("utf-8", "utf-8-sig"):
             self.warn(f"some characters could not be decoded as {self.encoding}")
         text = text.lstrip("\ufeff")
+        if not text.strip():
+            raise self.fail("is empty")
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     @cached_property
@@ -142,8 +144,13 @@ class Source:
         if not stripped.startswith(("{", "[")):
             return None
         try:
-            return json.loads(self.text)
-        except json.JSONDecodeError as exc:
+            return json.loads(self.text, parse_constant=_reject_constant)
+        except RecursionError:
+            self.warn("the JSON is nested too deeply to read")
+            return None
+        except ValueError as exc:
+            if not isinstance(exc, json.JSONDecodeError):
+                return None
             repaired = repair_truncated_json(self.text)
             if repaired is None:
                 return None
@@ -152,6 +159,11 @@ class Source:
                 "kept what was complete before that point"
             )
             return repaired
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; a file holding them is damaged.
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _looks_like_bomless_utf16(sample: bytes) -> bool:
@@ -230,6 +242,6 @@ def repair_truncated_json(text: str) -> Any:
         return None
     candidate = text[: last_good + 1].rstrip().rstrip(",") + "".join(reversed(last_good_stack))
     try:
-        return json.loads(candidate)
-    except json.JSONDecodeError:
+        return json.loads(candidate, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
         return None

@@ -87,8 +87,15 @@ def read(source: Source) -> Parsed:
     tagged = [i for i, r in enumerate(results) if any(_tag(w) is not None for w in _raw_words(r))]
     if tagged:
         last = tagged[-1]
-        others = [r for i, r in enumerate(results) if i != last]
-        return _read_diarized(source, results[last], others)
+        earlier_words = sum(len(_raw_words(results[i])) for i in tagged[:-1])
+        if len(_raw_words(results[last])) >= earlier_words:
+            # Speech v1: the last result repeats every word of the recording with its tag.
+            others = [r for i, r in enumerate(results) if i != last]
+            return _read_diarized(source, results[last], others)
+        # Each result tagged with only its own words: read them all, in order.
+        merged = {"alternatives": [{"words": [w for i in tagged for w in _raw_words(results[i])]}]}
+        others = [r for i, r in enumerate(results) if i not in set(tagged)]
+        return _read_diarized(source, merged, others + [results[i] for i in tagged[1:]])
     return _read_segments(source, results)
 
 

@@ -102,7 +102,12 @@ def _time(source: Source, cells: list[str], index: int | None, number: int) -> f
     try:
         return float(value)
     except ValueError:
-        raise source.fail(f"line {number} has the time {value!r}, which is not a number") from None
+        # One mistyped time should not cost the whole transcript: drop it and say so once.
+        if not any(w.startswith("a token time is not a number") for w in source.warnings):
+            source.warn(
+                f"a token time is not a number ({value!r} on line {number}); such times are ignored"
+            )
+        return None
 
 
 def _utterance(run: _Run, timed: bool) -> Utterance:

@@ -51,7 +51,7 @@ def read(source: Source) -> Parsed:
         speakers=speakers,
         title=meeting.get("title"),
         date=meeting.get("date"),
-        stated_duration_s=None,
+        stated_duration_s=parse_seconds(meeting.get("duration_s")),
         attendees=attendees,
         has_text=any(u.text for u in utterances),
     )

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from voiceshare.report.model import BalanceReport, Finding, SpeakerReport
+from voiceshare.report.model import BalanceReport, Finding, InterruptionReport, SpeakerReport
+
+# What a facilitator most needs to hear first; a report leads with at most MAX_FINDINGS.
+PRIORITY = (
+    "quiet_interrupted",
+    "interrupted",
+    "silent_attendees",
+    "quiet_voices",
+    "dominance",
+    "balance",
+)
+MAX_FINDINGS = 4
+
+
+def lead_findings(findings: list[Finding]) -> tuple[Finding, ...]:
+    """The findings in order of what matters most for who gets heard, at most MAX_FINDINGS."""
+    rank = {kind: index for index, kind in enumerate(PRIORITY)}
+    ordered = sorted(findings, key=lambda f: rank.get(f.kind, len(PRIORITY)))
+    return tuple(ordered[:MAX_FINDINGS])
 
 
 def _names(names: list[str]) -> str:
@@ -63,6 +81,48 @@ def speaking_findings(speakers: tuple[SpeakerReport, ...], balance: BalanceRepor
                 "balance",
                 f"Talk was evenly shared: everyone spoke at least half an equal share "
                 f"(Gini {balance.gini:.2f}).",
+            )
+        )
+    return findings
+
+
+def interruption_findings(
+    speakers: tuple[SpeakerReport, ...], interruptions: tuple[InterruptionReport, ...]
+) -> list[Finding]:
+    """Who was interrupted most, and whether the quiet voices were among them."""
+    if not interruptions:
+        return []
+    received: dict[str, list[InterruptionReport]] = {}
+    for interruption in interruptions:
+        received.setdefault(interruption.interrupted, []).append(interruption)
+    quiet = {s.name for s in speakers if s.quiet}
+    ranked = sorted(received.items(), key=lambda item: len(item[1]), reverse=True)
+    findings = []
+    name, items = ranked[0]
+    if len(items) >= 2 or name in quiet:
+        by: dict[str, int] = {}
+        for interruption in items:
+            by[interruption.interrupter] = by.get(interruption.interrupter, 0) + 1
+        top, count = max(by.items(), key=lambda item: item[1])
+        times = "once" if len(items) == 1 else f"{len(items)} times"
+        detail = f", {count} of them by {top}" if len(items) > 1 and len(by) > 1 else f" by {top}"
+        quiet_note = " and was already one of the quiet voices" if name in quiet else ""
+        findings.append(
+            Finding(
+                "interrupted",
+                f"{name} was interrupted {times}{detail}{quiet_note}.",
+                speakers=(name, top),
+                utterance_ids=tuple(i.utterance_id for i in items),
+            )
+        )
+    others = [n for n, items in ranked[1:] if n in quiet and n != name]
+    if others:
+        findings.append(
+            Finding(
+                "quiet_interrupted",
+                f"Quiet voices were interrupted too: {_names(others)}.",
+                speakers=tuple(others),
+                utterance_ids=tuple(i.utterance_id for n in others for i in received[n]),
             )
         )
     return findings

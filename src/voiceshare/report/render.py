@@ -19,7 +19,7 @@ class Renderer:
 
 
 def render_json(report: MeetingReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _render_markdown(report: MeetingReport) -> str:

@@ -1,0 +1,57 @@
+"""From a file to a report: read, apply who-is-who options, analyze. The CLI and (later) the
+batch runner and web service all go through `report_for_file`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from voiceshare.analysis import analyze
+from voiceshare.identity import apply_speaker_map, pseudonymise
+from voiceshare.model import Meeting
+from voiceshare.readers import read_meeting
+from voiceshare.report.model import MeetingReport
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user said about the meetings beyond the files themselves."""
+
+    attendees: tuple[str, ...] = ()
+    speaker_map: Mapping[str, str] | None = None
+    pseudonymise: bool = False
+    pseudonym_key: str | None = None
+    input_format: str | None = None
+
+    @property
+    def hides_names(self) -> bool:
+        return self.pseudonymise or bool(self.pseudonym_key)
+
+
+def prepare(meeting: Meeting, options: Options) -> Meeting:
+    """Add attendees, merge aliases, then pseudonymise (in that order, so aliases merge first)."""
+    if options.attendees:
+        meeting = meeting.with_changes(attendees=meeting.attendees + options.attendees)
+    if options.speaker_map:
+        meeting = apply_speaker_map(meeting, options.speaker_map)
+    if options.hides_names:
+        meeting = pseudonymise(meeting, options.pseudonym_key)
+    return meeting
+
+
+def report_for_file(path: Path, options: Options) -> tuple[Meeting, MeetingReport]:
+    """Read and analyze one file; raises `VoiceshareError` subclasses for bad input."""
+    meeting = prepare(read_meeting(path, options.input_format), options)
+    report = analyze(meeting)
+    if options.hides_names:
+        report = replace(report, pseudonymised=True)
+    return meeting, report
+
+
+def output_stem(path: Path, meeting: Meeting, options: Options) -> str:
+    """The name reports are written under: the input's stem, with names replaced when the
+    report is pseudonymised (the pseudonymised meeting's source is its file name)."""
+    if options.hides_names and meeting.source:
+        return Path(meeting.source).stem or meeting.id
+    return path.stem or path.name
