@@ -20,7 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,17 +89,28 @@ class Model:
     last_word_logodds: dict[str, float]
 
     def score(self, candidate: Candidate) -> float:
+        # Standardising folds into the weights: z = intercept + Σ coefficient·feature.
+        coefficients, intercept = self._linear
         features = candidate.features
-        z = self.bias
-        for name, weight, mean, scale in zip(
-            self.features, self.weights, self.means, self.scales, strict=True
-        ):
-            if name == "last_word_logodds":
-                value = self.last_word_logodds.get(candidate.last_word, 0.0)
-            else:
-                value = features.get(name, 0.0)
-            z += weight * (value - mean) / scale
+        z = intercept + coefficients.get("last_word_logodds", 0.0) * self.last_word_logodds.get(
+            candidate.last_word, 0.0
+        )
+        for name, value in features.items():
+            if value:
+                z += coefficients.get(name, 0.0) * value
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @cached_property
+    def _linear(self) -> tuple[dict[str, float], float]:
+        coefficients = {
+            name: weight / scale
+            for name, weight, scale in zip(self.features, self.weights, self.scales, strict=True)
+        }
+        intercept = self.bias - sum(
+            weight * mean / scale
+            for weight, mean, scale in zip(self.weights, self.means, self.scales, strict=True)
+        )
+        return coefficients, intercept
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Model:
@@ -126,7 +137,8 @@ def load_models(path: Path | None = None) -> dict[str, Model]:
 def uses_punctuation(utterances: Sequence[Utterance]) -> bool:
     """Whether the transcript is punctuated (like human or modern ASR transcripts): then a
     missing full stop or a cut-off mark means something."""
-    texts = [u.text for u in utterances if u.text]
+    # A sample is enough to tell; the first few hundred utterances decide.
+    texts = [u.text for u in itertools.islice(utterances, 2000) if u.text][:400]
     if not texts:
         return False
     marked = sum(1 for t in texts if endings.terminal_punctuation(t) or endings.cut_off_mark(t))
@@ -155,15 +167,16 @@ def candidates(
         if not substantive or start is None or end is None:
             continue
         over = None
+        over_end = 0.0
+        finished = []
         for speaker, j in ongoing.items():
             previous_end = ordered[j].end_s or 0.0
-            if (
-                speaker != utterance.speaker
-                and previous_end > start
-                and previous_end >= end
-                and (over is None or previous_end > (ordered[over].end_s or 0.0))
-            ):
-                over = j
+            if previous_end <= start:
+                finished.append(speaker)  # utterances come by start time: it is over for good
+            elif speaker != utterance.speaker and previous_end >= end and previous_end > over_end:
+                over, over_end = j, previous_end
+        for speaker in finished:
+            del ongoing[speaker]
         after = None
         for j in range(index + 1, count):
             following = ordered[j]
@@ -462,16 +475,19 @@ def overlap_time(ordered: Sequence[Utterance]) -> dict[str, float]:
             events.append((u.start_s, 1, u.speaker))
             events.append((u.end_s, -1, u.speaker))
     events.sort(key=lambda e: (e[0], e[1]))
-    active: dict[str, int] = defaultdict(int)
+    depth: dict[str, int] = defaultdict(int)
+    active: set[str] = set()
     overlap: dict[str, float] = defaultdict(float)
-    previous = None
+    previous = 0.0
     for time, delta, speaker in events:
-        if previous is not None and time > previous:
-            speaking = [s for s, n in active.items() if n > 0]
-            if len(speaking) > 1:
-                for s in speaking:
-                    overlap[s] += time - previous
-        active[speaker] += delta
+        if len(active) > 1 and time > previous:
+            for name in active:
+                overlap[name] += time - previous
+        depth[speaker] += delta
+        if depth[speaker] > 0:
+            active.add(speaker)
+        else:
+            active.discard(speaker)
         previous = time
     return dict(overlap)
 
