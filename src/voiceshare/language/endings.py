@@ -2,13 +2,16 @@
 
 Text evidence for interruptions in transcripts whose timings cannot show them. Works on any
 text with a fixed lexicon of English closed-class words (cheap enough to run on every
-utterance); `pos_incomplete` adds a part-of-speech check when a full spaCy pipeline is installed.
+utterance); `incomplete_ending` uses parts of speech instead when a tagging spaCy pipeline is
+installed or configured (`VOICESHARE_SPACY_MODEL`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
+from importlib.util import find_spec
 from typing import Any
 
 # Marks transcribers and captioners use for speech that was cut off or trailed away.
@@ -96,18 +99,30 @@ def dangling_ending(text: str) -> bool:
     return word in FUNCTION_WORDS and word not in _COMPLETE_ENDINGS
 
 
+# The spaCy pipelines voiceshare looks for, best first, when VOICESHARE_SPACY_MODEL is unset.
+SPACY_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+
+
 @cache
 def _tagger() -> Any:
-    """A spaCy pipeline that tags parts of speech, or None when only `spacy.blank` is available."""
+    """A spaCy pipeline that tags parts of speech: `VOICESHARE_SPACY_MODEL` (a package name or
+    a folder), else an installed English pipeline; None when there is none. spaCy itself is
+    only imported when a pipeline is there to load, so its absence costs nothing."""
+    configured = os.environ.get("VOICESHARE_SPACY_MODEL")
+    names = [configured] if configured else [n for n in SPACY_MODELS if find_spec(n)]
+    if not names:
+        return None
     try:
         import spacy
     except ImportError:
         return None
-    for name in ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf"):
+    for name in names:
         try:
-            return spacy.load(name, disable=["ner", "parser", "lemmatizer"])
+            nlp = spacy.load(name, exclude=["ner", "parser", "lemmatizer", "textcat"])
         except OSError:
             continue
+        if any(pipe in nlp.pipe_names for pipe in ("tagger", "morphologizer", "attribute_ruler")):
+            return nlp
     return None
 
 
@@ -117,7 +132,14 @@ def pos_incomplete(text: str) -> bool | None:
     nlp = _tagger()
     if nlp is None:
         return None
-    words = [t for t in nlp(text) if not t.is_punct]
-    if not words:
+    tokens = [t for t in nlp(text) if not t.is_punct and not t.is_space]
+    if not tokens or not tokens[-1].pos_:
         return None
-    return words[-1].pos_ in {"CCONJ", "SCONJ", "DET", "ADP", "AUX", "PART"}
+    return tokens[-1].pos_ in {"CCONJ", "SCONJ", "DET", "ADP", "AUX"}
+
+
+def incomplete_ending(text: str) -> bool:
+    """Whether the sentence is left hanging: by part of speech when a tagging pipeline is
+    installed, else by the closed-class word list."""
+    tagged = pos_incomplete(text)
+    return dangling_ending(text) if tagged is None else tagged

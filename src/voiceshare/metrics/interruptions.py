@@ -218,7 +218,7 @@ def _features(
         resumes_gap = min(10.0, max(-2.0, ordered[same].start_s - u.end_s))  # type: ignore[operator]
     cut = 1.0 if punctuated and endings.cut_off_mark(text) else 0.0
     fragment = 1.0 if endings.fragment_ending(text) else 0.0
-    dangling = 1.0 if endings.dangling_ending(text) else 0.0
+    dangling = 1.0 if endings.incomplete_ending(text) else 0.0
     unfinished = 1.0 if punctuated and not endings.terminal_punctuation(text) else 0.0
     incomplete = max(cut, fragment, dangling)
     features = {
