@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/voiceshare analyze sample_transcripts/ -o reports/ --format json,md
+	$(BIN)/voiceshare analyze sample_transcripts/ -o reports/ --format json,md,html
 	@echo "Reports written to reports/"
 
 test: $(STAMP)

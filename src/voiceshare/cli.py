@@ -96,7 +96,7 @@ def _unique(stem: str, used: set[str]) -> str:
     "formats",
     default="json,md",
     show_default=True,
-    help="Comma-separated report formats: json, md.",
+    help="Comma-separated report formats: json, md, html, csv.",
 )
 @click.option(
     "--attendees",
@@ -171,9 +171,10 @@ def analyze(
             stem = _unique(output_stem(path, meeting, options), used)
             written = []
             for renderer in renderers:
-                target = outdir / f"{stem}.{renderer.extension}"
-                write_atomic(target, renderer.render(report))
-                written.append(str(target))
+                for suffix, text in renderer.outputs(report):
+                    target = outdir / f"{stem}.{suffix}"
+                    write_atomic(target, text)
+                    written.append(str(target))
         except VoiceshareError as exc:
             failures += 1
             _stderr(f"error: {exc}", "red")

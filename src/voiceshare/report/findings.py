@@ -6,11 +6,11 @@ from voiceshare.report.model import BalanceReport, Finding, InterruptionReport, 
 
 # What a facilitator most needs to hear first; a report leads with at most MAX_FINDINGS.
 PRIORITY = (
+    "dominance",
     "quiet_interrupted",
+    "quiet_voices",
     "interrupted",
     "silent_attendees",
-    "quiet_voices",
-    "dominance",
     "balance",
 )
 MAX_FINDINGS = 4

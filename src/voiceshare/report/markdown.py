@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
+from voiceshare.report._format import clock
 from voiceshare.report.model import MeetingReport
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _pct(value: float | None) -> str:
@@ -32,7 +24,7 @@ def render_markdown(report: MeetingReport) -> str:
     lines = [f"# {_cell(m.title)}", ""]
     facts = [
         f"**Date:** {m.date.isoformat() if m.date else 'unknown'}",
-        f"**Duration:** {_clock(m.duration_s)}" if m.duration_s is not None else "",
+        f"**Duration:** {clock(m.duration_s)}" if m.duration_s is not None else "",
         f"**People present:** {b.present}",
         f"**Utterances:** {m.utterance_count}",
         f"**Source format:** {m.format}",
@@ -68,9 +60,9 @@ def render_markdown(report: MeetingReport) -> str:
             ratio = s.share / b.equal_share if b.equal_share else None
             name = f"{_cell(s.name)}{' (quiet)' if s.quiet else ''}"
             lines.append(
-                f"| {name} | {_pct(s.share)} | {_num(ratio, 1)}× | {_clock(s.speaking_time_s)} "
+                f"| {name} | {_pct(s.share)} | {_num(ratio, 1)}× | {clock(s.speaking_time_s)} "
                 f"| {s.turns} | {s.words} | {_num(s.words_per_minute, 0)} "
-                f"| {_clock(s.longest_turn_s)} | {_clock(s.first_contribution_s)} "
+                f"| {clock(s.longest_turn_s)} | {clock(s.first_contribution_s)} "
                 f"| {s.backchannels} |"
             )
         lines.append("")
@@ -99,7 +91,7 @@ def render_markdown(report: MeetingReport) -> str:
         ]
         for w in report.windows:
             cells = " | ".join(_pct(w.shares.get(n, 0.0)) for n in names)
-            lines.append(f"| {_clock(w.start_s)}–{_clock(w.end_s)} | {cells} |")
+            lines.append(f"| {clock(w.start_s)}–{clock(w.end_s)} | {cells} |")
         lines.append("")
 
     lines += _interruptions(report)
@@ -147,7 +139,7 @@ def _interruptions(report: MeetingReport) -> list[str]:
             f"| {s.talked_over} | {s.backchannels} | {s.backchannels_received} |"
         )
         if timed:
-            line += f" {_num(s.interruptions_received_per_10min, 1)} | {_clock(s.overlap_s)} |"
+            line += f" {_num(s.interruptions_received_per_10min, 1)} | {clock(s.overlap_s)} |"
         lines.append(line)
     lines.append("")
 
@@ -167,7 +159,7 @@ def _interruptions(report: MeetingReport) -> list[str]:
     lines += ["", "**Each interruption:**", ""]
     texts = {u.id: u.text for u in report.utterances}
     for i in report.interruptions:
-        when = _clock(i.time_s) if i.time_s is not None else f"utterance {i.utterance_id}"
+        when = clock(i.time_s) if i.time_s is not None else f"utterance {i.utterance_id}"
         outcome = "cut off" if i.successful else "tried to interrupt"
         quoted = _cell(texts.get(i.utterance_id, ""))
         if len(quoted) > 80:
