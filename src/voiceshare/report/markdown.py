@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from voiceshare.report._format import clock
 from voiceshare.report.model import MeetingReport
+from voiceshare.report.suggestions import suggestions_for
 
 
 def _pct(value: float | None) -> str:
@@ -39,6 +40,12 @@ def render_markdown(report: MeetingReport) -> str:
     else:
         lines.append("- Nothing stood out in what could be measured.")
     lines.append("")
+
+    suggestions = suggestions_for(report.findings)
+    if suggestions:
+        lines += ["## Suggestions for the facilitator", ""]
+        lines += [f"- **{_cell(x.title)}.** {_cell(x.text)} _({x.practice})_" for x in suggestions]
+        lines.append("")
 
     lines += ["## Speaking time", ""]
     if b.basis is None:
