@@ -90,7 +90,7 @@ def test_analyze_writes_json_and_markdown(tmp_path: Path) -> None:
     assert utterance["acts"] == [] and utterance["interrupted_by"] is None
     assert report["interruptions"] == []
     assert report["analyses"]["interruptions"]["status"] == "measured"
-    assert report["analyses"]["questions"]["status"] == "not_run"
+    assert report["analyses"]["questions"]["status"] == "measured"
     markdown = (out / "weekly.md").read_text()
     assert markdown.startswith("# weekly") and "Cleo Park" in markdown
 

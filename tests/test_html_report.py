@@ -55,19 +55,32 @@ def test_the_page_is_accessible_and_in_order(planning_html: str) -> None:
 
 def test_findings_link_to_the_utterances_behind_them(planning_html: str) -> None:
     """Noor's interruptions are a finding whose links land on anchored transcript lines."""
-    assert "Noor Haddad was interrupted 4 times, 3 of them by Greg Halvorsen." in planning_html
     findings = planning_html[: planning_html.index('id="suggestions"')]
-    links = re.findall(r'href="#(u\d+)">utterance', findings)
+    item = re.search(r"<li class=\"finding finding-interrupted\">(.*?)</li>", findings, re.S)
+    assert item is not None
+    assert "Noor Haddad was interrupted 4 times, 3 of them by Greg Halvorsen." in item.group(1)
+    links = re.findall(r'href="#(u\d+)">utterance', item.group(1))
     assert len(links) == 4
     for anchor in links:
         assert f'id="{anchor}"' in planning_html
     assert "Name the norm: let people finish" in planning_html
 
 
-def test_unmeasured_analyses_are_said_plainly(planning_html: str) -> None:
-    """Questions, dismissals and credit are not measured yet, and the page says so."""
-    assert "Question and answer detection is not part of this version yet." in planning_html
-    assert "Dismissal detection is not part of this version yet." in planning_html
+def test_questions_dismissals_and_credit_are_shown(planning_html: str) -> None:
+    """The unanswered question, the dismissals and the uncredited echo appear with links."""
+    assert "Noor Haddad&#39;s question at 4:51 went unanswered." in planning_html
+    section = planning_html[
+        planning_html.index('id="questions"') : planning_html.index('id="measured"')
+    ]
+    assert "unanswered" in section and "without naming them" in section
+    assert section.count("moved on from") + section.count("rejected") >= 3
+    assert "Follow up the unanswered questions" in planning_html
+
+
+def test_what_cannot_be_measured_is_said_plainly(shared_data: Path) -> None:
+    """A timing-only source (RTTM) has no words: questions and credit say why they are absent."""
+    html = render_html(analyze(read_meeting(shared_data / "audio/pyannote_sample/sample.rttm")))
+    assert html.count("The source has no words, so what was said cannot be analysed.") >= 2
 
 
 def test_real_zoom_export_names_everyone_and_leads_with_the_host(shared_data: Path) -> None:

@@ -40,6 +40,8 @@ def timed_meetings(draw: st.DrawFn) -> Meeting:
     )
 
 
+# The first example loads the language pipeline (seconds); time limits would only measure that.
+@settings(deadline=None)
 @given(timed_meetings())
 def test_shares_sum_to_one(meeting: Meeting) -> None:
     """Whoever speaks, the shares of everyone present add up to 1."""
@@ -50,6 +52,7 @@ def test_shares_sum_to_one(meeting: Meeting) -> None:
         assert 0.0 <= speaker.share <= 1.0
 
 
+@settings(deadline=None)
 @given(timed_meetings(), st.floats(min_value=0.5, max_value=10_000))
 def test_shifting_all_times_changes_only_first_contribution_times(
     meeting: Meeting, shift: float
@@ -85,7 +88,9 @@ def test_shifting_all_times_changes_only_first_contribution_times(
     )
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50)
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50, deadline=None
+)
 @given(timed_meetings(), st.booleans())
 def test_report_json_round_trips_the_transcript(
     tmp_path: Path, meeting: Meeting, with_words: bool

@@ -7,27 +7,35 @@ from collections.abc import Iterable
 from dataclasses import asdict, replace
 
 from voiceshare import __version__
-from voiceshare.metrics.interruptions import InterruptionAnalysis, analyze_interruptions
+from voiceshare.errors import MissingExtraError
+from voiceshare.language.dialog import LanguageAnalysis, analyze_language
+from voiceshare.metrics.interruptions import (
+    InterruptionAnalysis,
+    analyze_interruptions,
+    uses_punctuation,
+)
 from voiceshare.metrics.speaking import SpeakingAnalysis, measure_speaking
 from voiceshare.model import Meeting
-from voiceshare.report.findings import interruption_findings, lead_findings, speaking_findings
+from voiceshare.report.findings import (
+    interruption_findings,
+    language_findings,
+    lead_findings,
+    speaking_findings,
+)
 from voiceshare.report.model import (
     AnalysisStatus,
     BalanceReport,
     InterruptionReport,
     MeetingInfo,
     MeetingReport,
+    QuestionReport,
     SpeakerReport,
+    Status,
     UtteranceReport,
     WindowReport,
 )
 
-# Analyses later stages add; until then the report says plainly that they were not run.
-_NOT_YET = {
-    "questions": "Question and answer detection is not part of this version yet.",
-    "dismissals": "Dismissal detection is not part of this version yet.",
-    "credit": "Support, credit and echo detection is not part of this version yet.",
-}
+_LANGUAGE_ANALYSES = ("questions", "dismissals", "credit")
 
 
 def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
@@ -46,6 +54,8 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
         for i in interruptions.interruptions
         if not i.successful
     }
+    language, language_problem = _language(meeting, speaking)
+    acts = language.utterances if language else {}
     b = speaking.balance
     balance = BalanceReport(b.basis, b.present, b.equal_share, b.gini, b.entropy, b.quiet_voices)
     utterances = tuple(
@@ -58,6 +68,10 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
             backchannel=u.id in speaking.backchannel_ids,
             interrupted_by=interrupted_by.get(u.id),
             talked_over_by=talked_over_by.get(u.id),
+            acts=acts[u.id].acts if u.id in acts else (),
+            answered_by=acts[u.id].answered_by if u.id in acts else None,
+            question_type=acts[u.id].question_type if u.id in acts else None,
+            addressee=acts[u.id].addressee if u.id in acts else None,
             words=tuple((w.text, w.start_s, w.end_s) for w in u.words),
         )
         for u in meeting.utterances
@@ -68,8 +82,24 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
     analyses = (
         _speaking_status(speaking),
         _interruption_status(interruptions),
-        *tuple(AnalysisStatus(name, "not_run", note) for name, note in _NOT_YET.items()),
+        *_language_statuses(language, language_problem),
     )
+    questions = tuple(
+        QuestionReport(
+            utterance_id=u.id,
+            asker=u.speaker,
+            time_s=u.start_s,
+            question_type=acts[u.id].question_type or "yes_no",
+            addressee=acts[u.id].addressee,
+            answered_by=acts[u.id].answered_by,
+            answer_utterance_id=acts[u.id].answer_utterance_id,
+            answer_delay_s=acts[u.id].answer_delay_s,
+        )
+        for u in meeting.utterances
+        if u.id in acts and "question" in acts[u.id].acts
+    )
+    if language is not None:
+        speakers = _with_language_counts(speakers, language, questions)
     return MeetingReport(
         meeting=MeetingInfo(
             id=meeting.id,
@@ -88,11 +118,17 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
         windows=windows,
         interruptions=interruption_rows,
         interruption_matrix=_matrix(interruptions),
+        questions=questions,
+        dismissals=language.dismissals if language else (),
+        credits=language.credits if language else (),
+        echoes=language.echoes if language else (),
+        invitations=language.invitations if language else (),
         analyses=analyses,
         findings=lead_findings(
             [
                 *speaking_findings(speakers, balance),
                 *interruption_findings(speakers, interruption_rows),
+                *language_findings(speakers, questions, language),
             ]
         ),
         notes=speaking.notes + interruptions.notes,
@@ -156,3 +192,74 @@ def _interruption_status(analysis: InterruptionAnalysis) -> AnalysisStatus:
         return AnalysisStatus("interruptions", "not_measurable", " ".join(analysis.notes))
     note = " ".join(analysis.notes) or "Found from timing and text."
     return AnalysisStatus("interruptions", "measured", note)
+
+
+def _language(
+    meeting: Meeting, speaking: SpeakingAnalysis
+) -> tuple[LanguageAnalysis | None, str | None]:
+    """The language analysis, or None and why it could not run."""
+    if not any(u.text for u in meeting.utterances):
+        return None, "The source has no words, so what was said cannot be analysed."
+    if meeting.metadata.get("speakers") == "unidentified":
+        return (
+            None,
+            "The source does not say who is speaking, so who answered or dismissed "
+            "whom cannot be measured.",
+        )
+    try:
+        analysis = analyze_language(
+            speaking.ordered,
+            speaking.backchannel_ids,
+            [s.name for s in speaking.speakers],
+            uses_punctuation(speaking.ordered),
+        )
+    except MissingExtraError as exc:
+        return None, str(exc)
+    return analysis, None
+
+
+def _language_statuses(
+    language: LanguageAnalysis | None, problem: str | None
+) -> tuple[AnalysisStatus, ...]:
+    if language is None:
+        status: Status = "not_run" if problem and "install" in problem else "not_measurable"
+        return tuple(AnalysisStatus(name, status, problem or "") for name in _LANGUAGE_ANALYSES)
+    note = " ".join(language.notes)
+    return tuple(AnalysisStatus(name, "measured", note) for name in _LANGUAGE_ANALYSES)
+
+
+def _with_language_counts(
+    speakers: tuple[SpeakerReport, ...],
+    language: LanguageAnalysis,
+    questions: tuple[QuestionReport, ...],
+) -> tuple[SpeakerReport, ...]:
+    asked = Counter(q.asker for q in questions)
+    # Rhetorical questions expect no answer; they never count as unanswered.
+    unanswered = Counter(
+        q.asker for q in questions if q.answered_by is None and q.question_type != "rhetorical"
+    )
+    answered = Counter(q.answered_by for q in questions if q.answered_by)
+    dismissed = Counter(d.dismissed for d in language.dismissals)
+    dismissing = Counter(d.by for d in language.dismissals)
+    invited = Counter(i.to for i in language.invitations)
+    inviting = Counter(i.by for i in language.invitations)
+    acknowledged = Counter(c.to for c in language.credits if c.kind == "acknowledgement")
+    credited = Counter(c.to for c in language.credits if c.kind == "credit")
+    echoed = Counter(e.original_speaker for e in language.echoes if not e.credited)
+    return tuple(
+        replace(
+            s,
+            questions_asked=asked[s.name],
+            questions_unanswered=unanswered[s.name],
+            questions_answered=answered[s.name],
+            dismissals_received=dismissed[s.name],
+            dismissals_made=dismissing[s.name],
+            invitations_received=invited[s.name],
+            invitations_made=inviting[s.name],
+            hedged_openers=language.hedges.get(s.name, 0),
+            acknowledgements_received=acknowledged[s.name],
+            credit_received=credited[s.name],
+            ideas_echoed_without_credit=echoed[s.name],
+        )
+        for s in speakers
+    )

@@ -8,11 +8,11 @@ installed or configured (`VOICESHARE_SPACY_MODEL`).
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
-from importlib.util import find_spec
 from typing import Any
+
+from voiceshare.errors import VoiceshareError
 
 # Marks transcribers and captioners use for speech that was cut off or trailed away.
 _CUT_OFF = re.compile(r"(?:==|--+|—|–|-|\.\.\.|…)\s*$")
@@ -99,31 +99,20 @@ def dangling_ending(text: str) -> bool:
     return word in FUNCTION_WORDS and word not in _COMPLETE_ENDINGS
 
 
-# The spaCy pipelines voiceshare looks for, best first, when VOICESHARE_SPACY_MODEL is unset.
-SPACY_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
-
-
 @cache
 def _tagger() -> Any:
-    """A spaCy pipeline that tags parts of speech: `VOICESHARE_SPACY_MODEL` (a package name or
-    a folder), else an installed English pipeline; None when there is none. spaCy itself is
-    only imported when a pipeline is there to load, so its absence costs nothing."""
-    configured = os.environ.get("VOICESHARE_SPACY_MODEL")
-    names = [configured] if configured else [n for n in SPACY_MODELS if find_spec(n)]
-    if not names:
+    """The language pipeline when it tags parts of speech (a configured or installed trained
+    pipeline); None otherwise. spaCy is only imported when there is such a pipeline, so its
+    absence costs nothing on the hot path."""
+    from voiceshare.language.nlp import configured_pipeline_name, has_tagger, load_pipeline
+
+    if configured_pipeline_name() is None:
         return None
     try:
-        import spacy
-    except ImportError:
+        nlp = load_pipeline()
+    except VoiceshareError:
         return None
-    for name in names:
-        try:
-            nlp = spacy.load(name, exclude=["ner", "parser", "lemmatizer", "textcat"])
-        except OSError:
-            continue
-        if any(pipe in nlp.pipe_names for pipe in ("tagger", "morphologizer", "attribute_ruler")):
-            return nlp
-    return None
+    return nlp if has_tagger(nlp) else None
 
 
 def pos_incomplete(text: str) -> bool | None:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from voiceshare.report.model import BalanceReport, Finding, InterruptionReport, SpeakerReport
+from voiceshare.language.dialog import LanguageAnalysis
+from voiceshare.report.model import (
+    BalanceReport,
+    Finding,
+    InterruptionReport,
+    QuestionReport,
+    SpeakerReport,
+)
 
 # What a facilitator most needs to hear first; a report leads with at most MAX_FINDINGS.
 PRIORITY = (
     "dominance",
     "quiet_interrupted",
     "quiet_voices",
+    "unanswered_questions",
     "interrupted",
+    "uncredited_echo",
+    "dismissed",
+    "not_invited",
     "silent_attendees",
     "balance",
 )
@@ -125,4 +136,82 @@ def interruption_findings(
                 utterance_ids=tuple(i.utterance_id for n in others for i in received[n]),
             )
         )
+    return findings
+
+
+def _clock(seconds: float | None) -> str:
+    from voiceshare.report._format import clock
+
+    return clock(seconds)
+
+
+def language_findings(
+    speakers: tuple[SpeakerReport, ...],
+    questions: tuple[QuestionReport, ...],
+    language: LanguageAnalysis | None,
+) -> list[Finding]:
+    """Unanswered questions, ideas restated without credit, dismissals, and whether the quiet
+    voices were invited in."""
+    if language is None:
+        return []
+    findings: list[Finding] = []
+    unanswered = [q for q in questions if q.answered_by is None and q.question_type != "rhetorical"]
+    if unanswered:
+        askers = list(dict.fromkeys(q.asker for q in unanswered))
+        first = unanswered[0]
+        when = f" at {_clock(first.time_s)}" if first.time_s is not None else ""
+        if len(unanswered) == 1:
+            text = f"{first.asker}'s question{when} went unanswered."
+        else:
+            text = (
+                f"{len(unanswered)} of {len(questions)} questions went unanswered "
+                f"(asked by {_names(askers)})."
+            )
+        findings.append(
+            Finding(
+                "unanswered_questions",
+                text,
+                speakers=tuple(askers),
+                utterance_ids=tuple(q.utterance_id for q in unanswered),
+            )
+        )
+    uncredited = [e for e in language.echoes if not e.credited]
+    if uncredited:
+        echo = uncredited[0]
+        more = f" ({len(uncredited)} such restatements in all)" if len(uncredited) > 1 else ""
+        findings.append(
+            Finding(
+                "uncredited_echo",
+                f"{echo.by} restated an idea {echo.original_speaker} had put forward earlier, "
+                f"without naming them{more}.",
+                speakers=(echo.original_speaker, echo.by),
+                utterance_ids=(echo.original_utterance_id, echo.utterance_id),
+            )
+        )
+    received: dict[str, list[str]] = {}
+    for dismissal in language.dismissals:
+        received.setdefault(dismissal.dismissed, []).append(dismissal.utterance_id)
+    if received:
+        name, ids = max(received.items(), key=lambda item: len(item[1]))
+        times = "once" if len(ids) == 1 else f"{len(ids)} times"
+        findings.append(
+            Finding(
+                "dismissed",
+                f"{name}'s contributions were dismissed (rejected or moved on from) {times}.",
+                speakers=(name,),
+                utterance_ids=tuple(ids),
+            )
+        )
+    quiet = [s for s in speakers if s.quiet and s.spoke]
+    if quiet:
+        not_invited = [s.name for s in quiet if s.invitations_received == 0]
+        if not_invited:
+            findings.append(
+                Finding(
+                    "not_invited",
+                    f"Nobody invited {_names(not_invited)} in by name, though they spoke "
+                    "under half an equal share.",
+                    speakers=tuple(not_invited),
+                )
+            )
     return findings

@@ -102,6 +102,8 @@ def render_markdown(report: MeetingReport) -> str:
         lines.append("")
 
     lines += _interruptions(report)
+    lines += _questions(report)
+    lines += _dismissals_and_credit(report)
 
     not_run = [a for a in report.analyses if a.status != "measured"]
     if not_run:
@@ -176,4 +178,104 @@ def _interruptions(report: MeetingReport) -> list[str]:
             f"(utterance {i.utterance_id}: “{quoted}”) — {'; '.join(i.evidence)}."
         )
     lines.append("")
+    return lines
+
+
+def _quote(report: MeetingReport, utterance_id: str, limit: int = 90) -> str:
+    text = next((u.text for u in report.utterances if u.id == utterance_id), "")
+    text = _cell(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _when(report: MeetingReport, utterance_id: str) -> str:
+    start = next((u.start_s for u in report.utterances if u.id == utterance_id), None)
+    return clock(start) if start is not None else f"utterance {utterance_id}"
+
+
+def _questions(report: MeetingReport) -> list[str]:
+    status = report.status("questions")
+    if status is None or status.status != "measured":
+        return []
+    lines = [
+        "## Questions",
+        "",
+        "A question is answered when someone else takes it up in their reply; it goes "
+        "unanswered when nobody does, or the conversation moves on. Rhetorical questions "
+        "expect no answer and are not counted as unanswered.",
+        "",
+        f"_{status.note}_",
+        "",
+    ]
+    if not report.questions:
+        return [*lines, "No questions were found.", ""]
+    lines += [
+        "| Person | Asked | Unanswered | Answered others' | Invited in by name |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for s in sorted(report.speakers, key=lambda s: s.questions_unanswered, reverse=True):
+        lines.append(
+            f"| {_cell(s.name)} | {s.questions_asked} | {s.questions_unanswered} "
+            f"| {s.questions_answered} | {s.invitations_received} |"
+        )
+    unanswered = [
+        q for q in report.questions if q.answered_by is None and q.question_type != "rhetorical"
+    ]
+    if unanswered:
+        lines += ["", "**Unanswered:**", ""]
+        for q in unanswered:
+            lines.append(
+                f"- {_when(report, q.utterance_id)} {_cell(q.asker)}: "
+                f"“{_quote(report, q.utterance_id)}”"
+            )
+    lines.append("")
+    return lines
+
+
+def _dismissals_and_credit(report: MeetingReport) -> list[str]:
+    status = report.status("credit")
+    if status is None or status.status != "measured":
+        return []
+    lines = [
+        "## Dismissals and credit",
+        "",
+        "A dismissal is someone rejecting another person's contribution, or moving the "
+        "conversation on right after it. Credit is acknowledging an idea or naming who had "
+        "it; an *uncredited echo* is someone restating an idea another person raised earlier "
+        "without naming them.",
+        "",
+        "| Person | Dismissed | Dismissed others | Acknowledged | Credited | Ideas echoed "
+        "without credit | Hedged openers |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in sorted(report.speakers, key=lambda s: s.dismissals_received, reverse=True):
+        lines.append(
+            f"| {_cell(s.name)} | {s.dismissals_received} | {s.dismissals_made} "
+            f"| {s.acknowledgements_received} | {s.credit_received} "
+            f"| {s.ideas_echoed_without_credit} | {s.hedged_openers} |"
+        )
+    lines.append("")
+    kinds = {
+        "rejection": "rejected",
+        "topic_change": "moved on from",
+        "unanswered_topic_change": "moved on from the question of",
+    }
+    if report.dismissals:
+        lines += ["**Dismissals:**", ""]
+        for d in report.dismissals:
+            lines.append(
+                f"- {_when(report, d.by_utterance_id)} {_cell(d.by)} {kinds.get(d.kind, d.kind)} "
+                f"{_cell(d.dismissed)}: “{_quote(report, d.utterance_id)}”"
+            )
+        lines.append("")
+    if report.echoes:
+        lines += ["**Ideas restated later:**", ""]
+        for e in report.echoes:
+            credit = "crediting them" if e.credited else "without naming them"
+            lines.append(
+                f"- {_when(report, e.utterance_id)} {_cell(e.by)} restated "
+                f"{_cell(e.original_speaker)}'s idea from "
+                f"{_when(report, e.original_utterance_id)}, {credit}: "
+                f"“{_quote(report, e.utterance_id)}”"
+            )
+        lines.append("")
     return lines

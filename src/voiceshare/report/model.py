@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0.0"
+from voiceshare.language.dialog import Credit, Dismissal, Echo, Invitation
+
+SCHEMA_VERSION = "1.1.0"
 
 Status = Literal["measured", "not_run", "not_measurable"]
 
@@ -59,6 +61,14 @@ class SpeakerReport:
     talked_over: int = 0
     backchannels_received: int = 0
     overlap_s: float | None = None
+    questions_answered: int = 0
+    invitations_received: int = 0
+    invitations_made: int = 0
+    hedged_openers: int = 0
+    acknowledgements_received: int = 0
+    credit_received: int = 0
+    # Ideas this person put forward that someone else restated without naming them.
+    ideas_echoed_without_credit: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +94,8 @@ class UtteranceReport:
     interrupted_by: str | None = None
     # Set on an utterance whose speaker tried to come in and was talked over by this person.
     talked_over_by: str | None = None
+    question_type: str | None = None
+    addressee: str | None = None
     # Word timings from the source, as `[text, start_s, end_s]` triples (empty when it has none).
     words: tuple[tuple[str, float | None, float | None], ...] = ()
 
@@ -109,6 +121,20 @@ class InterruptionReport:
     successful: bool
     evidence: tuple[str, ...]
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionReport:
+    """A question, who it was put to (when a name was used), and who answered it, how fast."""
+
+    utterance_id: str
+    asker: str
+    time_s: float | None
+    question_type: str
+    addressee: str | None
+    answered_by: str | None
+    answer_utterance_id: str | None
+    answer_delay_s: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +166,11 @@ class MeetingReport:
     interruptions: tuple[InterruptionReport, ...] = ()
     # interrupter -> interrupted -> count (successful and unsuccessful together)
     interruption_matrix: dict[str, dict[str, int]] = field(default_factory=dict)
+    questions: tuple[QuestionReport, ...] = ()
+    dismissals: tuple[Dismissal, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    echoes: tuple[Echo, ...] = ()
+    invitations: tuple[Invitation, ...] = ()
     analyses: tuple[AnalysisStatus, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
@@ -182,6 +213,11 @@ class MeetingReport:
                 {**asdict(i), "evidence": list(i.evidence)} for i in self.interruptions
             ],
             "interruption_matrix": self.interruption_matrix,
+            "questions": [asdict(q) for q in self.questions],
+            "dismissals": [asdict(d) for d in self.dismissals],
+            "credits": [asdict(c) for c in self.credits],
+            "echoes": [asdict(e) for e in self.echoes],
+            "invitations": [asdict(i) for i in self.invitations],
             "analyses": {a.name: {"status": a.status, "note": a.note} for a in self.analyses},
             "findings": [
                 {**asdict(f), "speakers": list(f.speakers), "utterance_ids": list(f.utterance_ids)}

@@ -29,6 +29,17 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _first(names: tuple[str, ...]) -> str:
+    """How a facilitator would address someone: the first name, unless it is a label."""
+    if not names:
+        return "them"
+    name = names[0]
+    if name.startswith(("Participant ", "Person ", "Speaker ", "SPEAKER")):
+        return name
+    parts = [p for p in name.split() if p.rstrip(".").lower() not in ("dr", "mr", "mrs", "ms")]
+    return parts[0] if parts else name
+
+
 def suggestions_for(findings: tuple[Finding, ...]) -> list[Suggestion]:
     """One suggestion per finding that calls for one, in the findings' order."""
     result: list[Suggestion] = []
@@ -70,7 +81,7 @@ def _suggest(finding: Finding) -> Suggestion | None:
             finding.kind,
         )
     if finding.kind == "interrupted":
-        interrupted = finding.speakers[0] if finding.speakers else "them"
+        interrupted = _first(finding.speakers)
         return Suggestion(
             "Name the norm: let people finish",
             "Agree as a team that people finish their point before others come in. When "
@@ -78,6 +89,44 @@ def _suggest(finding: Finding) -> Suggestion | None:
             'were saying..."). Facilitators can model it by pausing before they reply.',
             "An explicit norm on interruptions",
             finding.kind,
+        )
+    if finding.kind == "unanswered_questions":
+        return Suggestion(
+            "Follow up the unanswered questions",
+            f"Questions from {people} were left hanging. Go back to them at the start of the "
+            "next meeting or in writing, and when a question is passed over in the moment, "
+            f"park it out loud (\"let's come back to {_first(finding.speakers)}'s question\") "
+            "so it is not lost.",
+            "Following up unanswered questions",
+            finding.kind,
+        )
+    if finding.kind == "uncredited_echo":
+        original = _first(finding.speakers)
+        return Suggestion(
+            "Credit ideas to the people who first raised them",
+            f"When an idea comes back later in someone else's words, name where it started "
+            f'("that builds on what {original} suggested earlier"). Credit is cheap to give '
+            "and it tells people their contributions land.",
+            "Acknowledging and crediting ideas",
+            finding.kind,
+        )
+    if finding.kind == "dismissed":
+        return Suggestion(
+            "Explore before rejecting",
+            f"Some of {people}'s contributions were turned down or moved past quickly. Before "
+            'saying no, ask one question about the idea ("what would that change?"), and '
+            "when time is short, say when it will be picked up rather than just moving on.",
+            "Psychological safety: responding productively to ideas",
+            finding.kind,
+        )
+    if finding.kind == "not_invited":
+        return Suggestion(
+            "Invite the quieter voices in by name",
+            f"{people} spoke little and nobody asked for their view. A direct, open "
+            'invitation ("what\'s your take on this?") early in the meeting makes it much '
+            "easier to speak up.",
+            "Inviting by name",
+            "quiet_voices",
         )
     if finding.kind == "balance":
         return Suggestion(

@@ -1,0 +1,526 @@
+"""The language analysis of a meeting: dialog acts, answered questions, dismissals, credit,
+echoes and invitations, as MISSION.md defines them.
+
+It runs on the utterances in the order they were spoken. Questions, rejections and acceptances
+come from the trained dialog-act classifier (the accurate tier, sentence embeddings, when its
+model is installed; else the fast tier; else, without the `nlp` extra's models, simple rules);
+the other acts come from `voiceshare.language.rules`. Relevance between a question and a
+reply, and echoes of earlier ideas, use sentence embeddings when the accurate tier is
+available and word overlap otherwise. The report says which was used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from voiceshare.errors import VoiceshareError
+from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question, question_type
+from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
+
+# A question counts as answered when another person replies, substantively, within this long
+# after it ends (or within ANSWER_WINDOW utterances when the transcript has no times).
+ANSWER_WINDOW_S = 10.0
+ANSWER_WINDOW = 4
+# Replies this similar to the question (cosine of sentence embeddings) are about it.
+RELEVANCE_MIN = 0.2
+# An echo restates an earlier idea: at least this similar, this long, and this much later.
+ECHO_MIN_SIMILARITY = 0.6
+ECHO_MIN_WORDS = 8
+# Without embeddings: at least this share of the shorter one's content words, and this many.
+ECHO_MIN_OVERLAP = 0.5
+ECHO_MIN_SHARED = 6
+# A reply in the same exchange is a response, not a restatement: an echo comes this many
+# utterances (and, when timed, this many seconds) after the original.
+ECHO_MIN_GAP = 6
+ECHO_MIN_GAP_S = 60.0
+_CONTENT = re.compile(r"[a-z][a-z']{2,}")
+_STOPWORDS = frozenset(
+    """
+    the and that this with for are was were have has had not but you your our their they them
+    what when where which who how can could would should will just like really very about into
+    from then than there here its it's i'm we're you're that's don't doesn't didn't one also
+    yeah okay well some more any all been being because maybe think thing things get got
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UtteranceActs:
+    """The language analysis of one utterance."""
+
+    acts: tuple[str, ...] = ()
+    question_type: str | None = None
+    addressee: str | None = None
+    answered_by: str | None = None
+    answer_utterance_id: str | None = None
+    answer_delay_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    """`by` dismissed `dismissed`'s contribution `utterance_id`: rejected it or moved on."""
+
+    utterance_id: str
+    dismissed: str
+    by: str
+    by_utterance_id: str
+    kind: str  # "rejection" | "topic_change" | "unanswered_topic_change"
+    time_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """`by` acknowledged or credited `to` in `utterance_id`."""
+
+    utterance_id: str
+    by: str
+    to: str
+    kind: str  # "acknowledgement" | "credit"
+
+
+@dataclass(frozen=True, slots=True)
+class Echo:
+    """`by` restated, in `utterance_id`, the idea `original_speaker` put forward earlier."""
+
+    utterance_id: str
+    by: str
+    original_utterance_id: str
+    original_speaker: str
+    similarity: float
+    credited: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    utterance_id: str
+    by: str
+    to: str
+
+
+@dataclass(frozen=True)
+class LanguageAnalysis:
+    tier: str
+    utterances: dict[str, UtteranceActs]
+    dismissals: tuple[Dismissal, ...]
+    credits: tuple[Credit, ...]
+    echoes: tuple[Echo, ...]
+    invitations: tuple[Invitation, ...]
+    hedges: dict[str, int]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    question: bool
+    rejection: bool
+    acceptance: bool
+    question_type: str | None
+
+
+def _classify(
+    ordered: Sequence[Utterance], rule_acts: Sequence[RuleActs], punctuated: bool
+) -> tuple[str, list[_Scores], Any]:
+    """Questions, rejections and acceptances from the best classifier installed, with the tier
+    used and the embedder that tier offers (None when it has none)."""
+    try:
+        from voiceshare.language.acts import load_act_classifier
+    except ImportError:
+        load_act_classifier = None
+    if load_act_classifier is not None:
+        try:
+            classifier = load_act_classifier()
+            predicted = classifier.predict(ordered, punctuated)
+            scores = [
+                _Scores(
+                    question=p.question >= classifier.thresholds.get("question", 0.5),
+                    rejection=p.rejection >= classifier.thresholds.get("rejection", 0.5)
+                    or "rejection" in r.acts,
+                    acceptance=p.acceptance >= classifier.thresholds.get("acceptance", 0.5)
+                    or "acceptance" in r.acts,
+                    question_type=p.question_type,
+                )
+                for p, r in zip(predicted, rule_acts, strict=True)
+            ]
+            return classifier.tier, scores, getattr(classifier, "embedder", None)
+        except (VoiceshareError, OSError, AttributeError):
+            pass
+    scores = [
+        _Scores(
+            question=looks_like_question(u.text, punctuated),
+            rejection="rejection" in r.acts,
+            acceptance="acceptance" in r.acts,
+            question_type=None,
+        )
+        for u, r in zip(ordered, rule_acts, strict=True)
+    ]
+    return "rules", scores, None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _CONTENT.findall(text.lower()) if w not in _STOPWORDS}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """How much of the shorter utterance's content words the other repeats."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def analyze_language(
+    ordered: Sequence[Utterance],
+    backchannels: frozenset[str],
+    people: Sequence[str],
+    punctuated: bool,
+    embed: Callable[[list[str]], Any] | None = None,
+) -> LanguageAnalysis:
+    """Run the language analysis on timeline-ordered utterances (see the module docstring)."""
+    texts = [u.text for u in ordered]
+    rule_acts = RuleMatcher([p for p in people if p != UNIDENTIFIED_SPEAKER]).analyse(texts)
+    tier, scores, embedder = _classify(ordered, rule_acts, punctuated)
+    if embed is None and embedder is not None:
+        embed = embedder.encode
+    substantive = [
+        u.id not in backchannels and u.speaker != UNIDENTIFIED_SPEAKER and bool(u.text.strip())
+        for u in ordered
+    ]
+
+    acts: list[set[str]] = []
+    for u, rules, score in zip(ordered, rule_acts, scores, strict=True):
+        found = set(rules.acts) - {"rejection", "acceptance"}
+        if u.id in backchannels:
+            found.add("backchannel")
+        else:
+            if score.question:
+                found.add("question")
+            if score.rejection:
+                found.add("rejection")
+            if score.acceptance and "question" not in found:
+                found.add("acceptance")
+        acts.append(found)
+
+    vectors = _embeddings(ordered, acts, substantive, embed)
+    addressees = [r.vocative or (r.invited[0] if r.invited else None) for r in rule_acts]
+    results: dict[str, UtteranceActs] = {}
+    dismissals: list[Dismissal] = []
+    for index, u in enumerate(ordered):
+        qtype = addressee = None
+        answer: tuple[str, str, float | None] | None = None
+        if "question" in acts[index]:
+            qtype = scores[index].question_type or question_type(u.text, punctuated)
+            rules = rule_acts[index]
+            addressee = rules.vocative or (rules.invited[0] if rules.invited else None)
+            if addressee == u.speaker:
+                addressee = None
+            if qtype != "rhetorical":
+                answer, moved_on = _answer(
+                    ordered, index, acts, substantive, vectors, addressees, qtype
+                )
+                if answer is None and moved_on is not None:
+                    mover = ordered[moved_on]
+                    dismissals.append(
+                        Dismissal(
+                            u.id,
+                            u.speaker,
+                            mover.speaker,
+                            mover.id,
+                            "unanswered_topic_change",
+                            mover.start_s,
+                        )
+                    )
+        results[u.id] = UtteranceActs(
+            acts=tuple(sorted(acts[index])),
+            question_type=qtype,
+            addressee=addressee,
+            answered_by=answer[0] if answer else None,
+            answer_utterance_id=answer[1] if answer else None,
+            answer_delay_s=answer[2] if answer else None,
+        )
+
+    dismissals.extend(_rejections_and_moves(ordered, acts, substantive, dismissals))
+    credits = _credits(ordered, rule_acts, acts, substantive)
+    echoes = _echoes(ordered, acts, substantive, vectors, rule_acts)
+    invitations = tuple(
+        Invitation(u.id, u.speaker, person)
+        for u, rules in zip(ordered, rule_acts, strict=True)
+        for person in rules.invited
+        if person != u.speaker
+    )
+    hedges = Counter(u.speaker for u, a in zip(ordered, acts, strict=True) if "hedge" in a)
+    notes = {
+        "accurate": "Dialog acts from the accurate tier (sentence embeddings with a classifier "
+        "trained on the ICSI meetings); answers and echoes judged by meaning.",
+        "fast": "Dialog acts from the fast tier (a spaCy classifier trained on the ICSI "
+        "meetings); answers and echoes judged by shared words, not meaning.",
+        "rules": "Dialog acts from simple rules (the trained models are not installed); "
+        "answers and echoes judged by shared words, not meaning.",
+    }
+    return LanguageAnalysis(
+        tier=tier,
+        utterances=results,
+        dismissals=tuple(sorted(dismissals, key=lambda d: _position(ordered, d.utterance_id))),
+        credits=credits,
+        echoes=echoes,
+        invitations=invitations,
+        hedges=dict(hedges),
+        notes=(notes.get(tier, ""),),
+    )
+
+
+def _position(ordered: Sequence[Utterance], utterance_id: str) -> int:
+    for index, u in enumerate(ordered):
+        if u.id == utterance_id:
+            return index
+    return 0
+
+
+def _embeddings(
+    ordered: Sequence[Utterance],
+    acts: Sequence[set[str]],
+    substantive: Sequence[bool],
+    embed: Callable[[list[str]], Any] | None,
+) -> dict[int, Any]:
+    """Unit vectors for the utterances that need one: questions, the replies after them, and
+    contributions long enough to be echoed. Empty without an embedder."""
+    if embed is None:
+        return {}
+    wanted: set[int] = set()
+    for index, u in enumerate(ordered):
+        if not substantive[index]:
+            continue
+        if "question" in acts[index]:
+            wanted.update(range(index, min(len(ordered), index + ANSWER_WINDOW + 2)))
+        if u.word_count >= ECHO_MIN_WORDS:
+            wanted.add(index)
+    chosen = sorted(i for i in wanted if substantive[i])
+    if not chosen:
+        return {}
+    matrix = embed([ordered[i].text for i in chosen])
+    return {index: matrix[row] for row, index in enumerate(chosen)}
+
+
+def _similarity(vectors: dict[int, Any], a: int, b: int) -> float | None:
+    if a not in vectors or b not in vectors:
+        return None
+    # The embedder returns unit vectors, so their dot product is the cosine similarity.
+    return float(vectors[a] @ vectors[b])
+
+
+def _answer(
+    ordered: Sequence[Utterance],
+    index: int,
+    acts: Sequence[set[str]],
+    substantive: Sequence[bool],
+    vectors: dict[int, Any],
+    addressees: Sequence[str | None],
+    qtype: str,
+) -> tuple[tuple[str, str, float | None] | None, int | None]:
+    """Who answered the question at `index` (speaker, utterance id, delay), and, when nobody
+    did, the utterance that moved the conversation on instead, if any.
+
+    The first substantive reply by someone else within the window answers it, unless that
+    reply changes the topic ("let's move on") or puts a new question to a third person with
+    nothing of this one in it (no shared content words, or unrelated by meaning)."""
+    question = ordered[index]
+    seen = 0
+    for j in range(index + 1, len(ordered)):
+        reply = ordered[j]
+        if question.end_s is not None and reply.start_s is not None:
+            if reply.start_s - question.end_s > ANSWER_WINDOW_S:
+                break
+        elif seen >= ANSWER_WINDOW:
+            break
+        if reply.speaker == question.speaker or reply.speaker == UNIDENTIFIED_SPEAKER:
+            continue
+        if not substantive[j]:
+            # "Sure." or "No." to a yes/no question is an answer, not just listening.
+            if qtype in ("yes_no", "declarative") and _short_answer(reply.text):
+                return (reply.speaker, reply.id, _delay(question, reply)), None
+            continue
+        seen += 1
+        responds = bool({"rejection", "acceptance"} & acts[j])
+        if "topic_change" in acts[j] and not responds:
+            return None, j
+        similarity = _similarity(vectors, index, j)
+        if similarity is None:
+            shared = _content_words(question.text) & _content_words(reply.text)
+            relevant = bool(shared)
+        else:
+            relevant = similarity >= RELEVANCE_MIN
+        elsewhere = bool({"question", "invitation"} & acts[j]) and addressees[j] not in (
+            None,
+            question.speaker,
+        )
+        if elsewhere and not relevant:
+            # A new question put to someone else, with nothing about this one: moved on.
+            return None, j
+        # Otherwise the first substantive reply by someone else takes the question up.
+        return (reply.speaker, reply.id, _delay(question, reply)), None
+    return None, None
+
+
+_SHORT_ANSWERS = frozenset(
+    {
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "no",
+        "nope",
+        "of course",
+        "definitely",
+        "absolutely",
+        "okay",
+        "ok",
+        "correct",
+        "right",
+        "exactly",
+        "not really",
+        "i think so",
+        "i don't think so",
+    }
+)
+
+
+def _short_answer(text: str) -> bool:
+    words = " ".join(re.findall(r"[a-z']+", text.lower()))
+    return words in _SHORT_ANSWERS or words.split(" ")[0] in ("yes", "no", "sure", "yeah", "nope")
+
+
+def _delay(question: Utterance, reply: Utterance) -> float | None:
+    if question.end_s is None or reply.start_s is None:
+        return None
+    return max(0.0, reply.start_s - question.end_s)
+
+
+def _rejections_and_moves(
+    ordered: Sequence[Utterance],
+    acts: Sequence[set[str]],
+    substantive: Sequence[bool],
+    already: Sequence[Dismissal],
+) -> list[Dismissal]:
+    """A rejection of, or a move to another topic right after, someone else's contribution."""
+    counted = {d.by_utterance_id for d in already}
+    found = []
+    previous: int | None = None
+    for index, u in enumerate(ordered):
+        if not substantive[index]:
+            continue
+        if previous is not None and ordered[previous].speaker != u.speaker:
+            before = ordered[previous]
+            contributed = before.word_count >= 4 or "question" in acts[previous]
+            if contributed and u.id not in counted:
+                if "rejection" in acts[index]:
+                    found.append(
+                        Dismissal(
+                            before.id, before.speaker, u.speaker, u.id, "rejection", u.start_s
+                        )
+                    )
+                elif "topic_change" in acts[index]:
+                    found.append(
+                        Dismissal(
+                            before.id, before.speaker, u.speaker, u.id, "topic_change", u.start_s
+                        )
+                    )
+        previous = index
+    return found
+
+
+def _credits(
+    ordered: Sequence[Utterance],
+    rule_acts: Sequence[RuleActs],
+    acts: Sequence[set[str]],
+    substantive: Sequence[bool],
+) -> tuple[Credit, ...]:
+    """Acknowledgements and credit by name, and unnamed acknowledgements of the person who just
+    spoke ("Good point." right after someone's idea)."""
+    found = []
+    previous: Utterance | None = None
+    for index, (u, rules) in enumerate(zip(ordered, rule_acts, strict=True)):
+        named = False
+        for person in rules.acknowledged:
+            if person != u.speaker:
+                found.append(Credit(u.id, u.speaker, person, "acknowledgement"))
+                named = True
+        for person in rules.credited:
+            if person != u.speaker:
+                found.append(Credit(u.id, u.speaker, person, "credit"))
+                named = True
+        if (
+            not named
+            and "acknowledgement" in acts[index]
+            and previous is not None
+            and previous.speaker not in (u.speaker, UNIDENTIFIED_SPEAKER)
+        ):
+            found.append(Credit(u.id, u.speaker, previous.speaker, "acknowledgement"))
+        if substantive[index]:
+            previous = u
+    return tuple(found)
+
+
+def _too_soon(earlier: Utterance, later: Utterance) -> bool:
+    if earlier.end_s is None or later.start_s is None:
+        return False
+    return later.start_s - earlier.end_s < ECHO_MIN_GAP_S
+
+
+def _echoes(
+    ordered: Sequence[Utterance],
+    acts: Sequence[set[str]],
+    substantive: Sequence[bool],
+    vectors: dict[int, Any],
+    rule_acts: Sequence[RuleActs],
+) -> tuple[Echo, ...]:
+    """Someone restating an idea another person put forward earlier: by meaning (embeddings)
+    when available, else by shared content words. Credited when the restater names them."""
+    candidates = [
+        i for i, u in enumerate(ordered)
+        if substantive[i] and u.word_count >= ECHO_MIN_WORDS
+    ]  # fmt: skip
+    words = {i: _content_words(ordered[i].text) for i in candidates}
+    found: list[Echo] = []
+    echoed_originals: set[int] = set()
+    for position, later in enumerate(candidates):
+        speaker = ordered[later].speaker
+        best: tuple[float, int] | None = None
+        for earlier in candidates[:position]:
+            if ordered[earlier].speaker == speaker or later - earlier < ECHO_MIN_GAP:
+                continue
+            if earlier in echoed_originals or _too_soon(ordered[earlier], ordered[later]):
+                continue
+            similarity = _similarity(vectors, earlier, later)
+            if similarity is None:
+                shared = len(words[earlier] & words[later])
+                similarity = _overlap(words[earlier], words[later])
+                threshold = ECHO_MIN_OVERLAP if shared >= ECHO_MIN_SHARED else 2.0
+            else:
+                threshold = ECHO_MIN_SIMILARITY
+            if similarity >= threshold and (best is None or similarity > best[0]):
+                best = (similarity, earlier)
+        if best is None:
+            continue
+        similarity, earlier = best
+        original = ordered[earlier]
+        # The restater may name them in this utterance or the one just before or after.
+        nearby = [
+            rule_acts[k] for k in range(max(0, later - 1), min(len(ordered), later + 2))
+            if ordered[k].speaker == speaker
+        ]  # fmt: skip
+        credited = any(original.speaker in r.mentioned for r in nearby)
+        echoed_originals.add(earlier)
+        found.append(
+            Echo(
+                ordered[later].id,
+                speaker,
+                original.id,
+                original.speaker,
+                round(float(similarity), 3),
+                credited,
+            )
+        )
+    return tuple(found)

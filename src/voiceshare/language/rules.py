@@ -1,0 +1,330 @@
+"""Rule-based dialog acts with spaCy's Matcher and PhraseMatcher: invitations, hedged openers,
+acknowledgements and credit by name, topic changes, and the shape of a question.
+
+The rules are deliberately specific (a phrase at the start of an utterance, a participant's
+name next to a question) so that what they report can be checked by reading the utterance.
+Questions, rejections and acceptances come from the trained classifiers (`voiceshare.language
+.acts`); the rules here add the acts those classifiers do not cover and the question's type
+and addressee.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from voiceshare.language.nlp import load_pipeline
+
+HEDGES = (
+    "sorry", "sorry but", "this might be a dumb question", "this may be a dumb question",
+    "this might be a stupid question", "this is probably a dumb question", "dumb question",
+    "stupid question", "silly question", "i might be wrong", "i may be wrong",
+    "i could be wrong", "correct me if i'm wrong", "i'm not sure but", "i'm not sure if",
+    "not sure if this is", "just a thought", "just a quick thought", "maybe it's just me",
+    "i don't know if this", "i don't know if it's", "this is probably stupid",
+    "if that makes sense", "i might be missing something", "forgive me",
+)  # fmt: skip
+ACKNOWLEDGEMENTS = (
+    "good point", "great point", "fair point", "good idea", "great idea", "nice idea",
+    "good question", "great question", "that's a good point", "that's a great idea",
+    "that's a good question", "i like that", "i love that", "nice one", "well said",
+    "thanks for raising", "thank you for raising", "thanks for bringing", "good catch",
+    "great catch", "that's clean", "that's actually clean", "that's really helpful",
+    "that's helpful", "thank you", "thanks",
+)  # fmt: skip
+TOPIC_CHANGES = (
+    "let's move on", "lets move on", "let us move on", "moving on", "move on",
+    "next item", "next topic", "next thing", "next up", "let's park that", "park that",
+    "let's take that offline", "take that offline", "anyway", "anyways",
+    "let's get back to", "back to the agenda", "let's talk about", "changing topic",
+    "on another note", "different topic",
+)  # fmt: skip
+REJECTIONS = (
+    "no", "nope", "no no", "that won't work", "that will not work", "that doesn't work",
+    "that's not going to work", "i don't think so", "i disagree", "i don't agree",
+    "that's not right", "that's wrong", "not really", "we can't do that", "we can't",
+    "that's not true", "absolutely not", "no way",
+)  # fmt: skip
+ACCEPTANCES = (
+    "yes", "yeah", "yep", "sure", "agreed", "i agree", "sounds good", "that works",
+    "that makes sense", "exactly", "absolutely", "definitely", "of course", "okay",
+    "that's right", "right", "correct", "fine", "deal",
+)  # fmt: skip
+# Phrases that credit the person named right after (or before, for "'s idea").
+CREDIT_BEFORE_NAME = (
+    "as", "like", "building on what", "build on what", "to", "going back to what",
+    "following up on what", "adding to what", "picking up on what", "thanks", "thank you",
+    "good point", "great point", "good idea", "great idea", "credit to", "agree with",
+)  # fmt: skip
+INVITATIONS = (
+    "what do you think", "what are your thoughts", "any thoughts", "your thoughts",
+    "what's your take", "what is your take", "do you want to add", "anything to add",
+    "would you like to", "do you have anything", "go ahead", "over to you", "your turn",
+    "want to jump in", "want to weigh in", "how do you see it", "how about you",
+    "what about you", "what did you see", "can you start", "could you start",
+    "do you want to start", "where are you on", "how's it going", "how are you getting on",
+    "what do you got", "what have you got", "you've been quiet", "we haven't heard from",
+    "let's hear from", "i'd love to hear", "i would love to hear", "any updates",
+    "any update", "can you tell us", "could you tell us", "do you want to say",
+)  # fmt: skip
+
+_NOT_REJECTIONS = ("no problem", "no worries", "no no that's fine", "no doubt", "no rush")
+_WEAK_ACCEPTANCES = frozenset({"yes", "yeah", "yep", "sure", "okay", "right", "fine", "correct"})
+
+WH_WORDS = frozenset({"what", "why", "who", "whom", "whose", "where", "when", "which", "how"})
+AUXILIARIES = frozenset(
+    """
+    do does did is are was were am can could will would shall should may might must have has
+    had isn't aren't wasn't weren't don't doesn't didn't can't couldn't won't wouldn't
+    shouldn't haven't hasn't
+    """.split()
+)
+OPEN_PHRASES = (
+    "what do you think",
+    "how do you feel",
+    "what are your thoughts",
+    "how do you see",
+    "what's your take",
+    "tell me about",
+    "what would you",
+)
+# A question whose answer is in the question: "who cares?", "isn't it obvious?".
+RHETORICAL = (
+    "who cares",
+    "who knows",
+    "isn't it obvious",
+    "what can you do",
+    "why not",
+    "you know what i mean",
+    "right?",
+)
+# First words of a turn that answers rather than asks.
+_WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleActs:
+    """What the rules found in one utterance."""
+
+    acts: frozenset[str] = frozenset()
+    invited: tuple[str, ...] = ()  # participants invited to speak
+    acknowledged: tuple[str, ...] = ()  # participants thanked or praised by name
+    credited: tuple[str, ...] = ()  # participants whose idea is credited by name
+    mentioned: tuple[str, ...] = ()  # every participant named
+    vocative: str | None = None  # the person addressed by name ("Sam, ...", "..., Sam?")
+
+
+@dataclass
+class RuleMatcher:
+    """The rules for one meeting: phrase lists plus that meeting's participant names."""
+
+    people: Sequence[str]
+    nlp: Any = field(init=False)
+    _phrases: Any = field(init=False)
+    _names: Any = field(init=False)
+    _name_of: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp, self._phrases = _phrase_matcher()
+        self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._name_of = _name_variants(self.people)
+        if self._name_of:
+            self._names.add("PERSON", list(self.nlp.tokenizer.pipe(self._name_of)))
+
+    def analyse(self, texts: Sequence[str]) -> list[RuleActs]:
+        """The rule acts of each text."""
+        return [self._one(doc) for doc in self.nlp.tokenizer.pipe(texts, batch_size=256)]
+
+    def _one(self, doc: Any) -> RuleActs:
+        words = [t for t in doc if not t.is_punct and not t.is_space]
+        if not words:
+            return RuleActs()
+        first_word = words[0].i
+        acts: set[str] = set()
+        starts: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self._phrases(doc):
+            label = self.nlp.vocab.strings[match_id]
+            starts.setdefault(label, []).append((start, end))
+        near_start = first_word + 3
+        for label in ("hedge", "rejection", "acceptance"):
+            if any(start <= near_start for start, _ in starts.get(label, ())):
+                acts.add(label)
+        if starts.get("topic_change"):
+            acts.add("topic_change")
+        # A rejection or acceptance must be how the turn begins, not a word inside it.
+        for label in ("rejection", "acceptance"):
+            if label in acts and not any(s == first_word for s, _ in starts[label]):
+                acts.discard(label)
+        opening = " ".join(t.lower_ for t in words[:3])
+        if "rejection" in acts and opening.startswith(_NOT_REJECTIONS):
+            acts.discard("rejection")
+        if "acceptance" in acts and len(words) > 6:
+            # "Okay, so..." or "Yeah, I think..." opens a turn rather than accepting something.
+            longest = max(e - s for s, e in starts["acceptance"] if s == first_word)
+            if doc[first_word : first_word + longest].text.lower() in _WEAK_ACCEPTANCES:
+                acts.discard("acceptance")
+
+        names = [(s, e, self._name_of[doc[s:e].text.lower()]) for _, s, e in self._names(doc)]
+        names = _longest(names)
+        mentioned = tuple(dict.fromkeys(person for _, _, person in names))
+        vocative = _vocative(doc, names)
+        acknowledged, credited = [], []
+        for start, end, person in names:
+            before = [(s, e) for s, e in starts.get("credit", ()) if e <= start and start - e <= 3]
+            thanks = [
+                (s, e)
+                for s, e in starts.get("acknowledgement", ())
+                if e <= start and start - e <= 2
+            ]
+            possessive = (
+                end < len(doc)
+                and doc[end].lower_ in ("'s", "’s")
+                and end + 1 < len(doc)
+                and doc[end + 1].lower_ in ("idea", "point", "suggestion", "proposal")
+            )
+            if thanks or (
+                before
+                and any(doc[s].lower_ in ("thanks", "thank", "good", "great") for s, _ in before)
+            ):
+                acknowledged.append(person)
+            elif before or possessive:
+                credited.append(person)
+        if starts.get("acknowledgement") and (acknowledged or len(words) <= 8):
+            acts.add("acknowledgement")
+        invited: list[str] = []
+        if vocative is not None and (starts.get("invitation") or doc.text.rstrip().endswith("?")):
+            invited.append(vocative)
+            acts.add("invitation")
+        return RuleActs(
+            acts=frozenset(acts),
+            invited=tuple(invited),
+            acknowledged=tuple(dict.fromkeys(acknowledged)),
+            credited=tuple(dict.fromkeys(credited)),
+            mentioned=mentioned,
+            vocative=vocative,
+        )
+
+
+@cache
+def _phrase_matcher() -> tuple[Any, Any]:
+    """The pipeline and the phrase rules, built once per process (the names vary by meeting)."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp = load_pipeline()
+    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for label, lexicon in (
+        ("hedge", HEDGES),
+        ("acknowledgement", ACKNOWLEDGEMENTS),
+        ("topic_change", TOPIC_CHANGES),
+        ("rejection", REJECTIONS),
+        ("acceptance", ACCEPTANCES),
+        ("invitation", INVITATIONS),
+        ("credit", CREDIT_BEFORE_NAME),
+    ):
+        phrases.add(label, list(nlp.tokenizer.pipe(lexicon)))
+    return nlp, phrases
+
+
+def _name_variants(people: Iterable[str]) -> dict[str, str]:
+    """Lower-case full names and unambiguous first names -> the person."""
+    variants: dict[str, set[str]] = {}
+    for person in people:
+        tokens = [t for t in re.split(r"[\s._-]+", person) if t]
+        tokens = [
+            t for t in tokens if t.lower().rstrip(".") not in ("dr", "mr", "mrs", "ms", "prof")
+        ]
+        if not tokens or person.lower().startswith(("speaker ", "unidentified", "participant ")):
+            continue
+        variants.setdefault(" ".join(tokens).lower(), set()).add(person)
+        if len(tokens[0]) >= 2:
+            variants.setdefault(tokens[0].lower(), set()).add(person)
+    return {variant: next(iter(ps)) for variant, ps in variants.items() if len(ps) == 1}
+
+
+def _longest(names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop name matches inside longer ones ("Priya" inside "Priya Raman")."""
+    kept: list[tuple[int, int, str]] = []
+    for start, end, person in sorted(names, key=lambda n: (n[0], -(n[1] - n[0]))):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, person))
+    return kept
+
+
+_OPENERS = frozenset({"so", "and", "okay", "ok", "hey", "um", "uh", "alright", "right", "now"})
+_STOPS = frozenset({".", "?", "!"})
+
+
+def _vocative(doc: Any, names: list[tuple[int, int, str]]) -> str | None:
+    """The person addressed by name: at the start of a sentence followed by a comma or a
+    question mark ("Sam, what...", "Okay, Sam, ...", "Sam?"), or at the very end after a comma
+    ("..., Sam?")."""
+    for start, end, person in names:
+        before = [t for t in doc[:start] if not t.is_space]
+        sentence_start = not before or before[-1].text in _STOPS
+        after_opener = (
+            len(before) >= 2
+            and before[-1].text == ","
+            and before[-2].lower_ in _OPENERS
+            and (len(before) == 2 or before[-3].text in _STOPS | {","})
+        )
+        follows = doc[end].text if end < len(doc) else ""
+        if (sentence_start or after_opener) and follows in (",", "?", "!"):
+            return person
+        tail = [t for t in doc[end:] if not t.is_space]
+        if start > 0 and doc[start - 1].text == "," and all(t.is_punct for t in tail):
+            return person
+    return None
+
+
+def question_type(text: str, punctuated: bool) -> str:
+    """The kind of question: `or`, `open`, `wh`, `yes_no`, `rhetorical` or `declarative`."""
+    lower = text.lower().strip()
+    words = _WORD.findall(lower)
+    if not words:
+        return "declarative"
+    if any(lower.startswith(p) or f" {p}" in lower for p in RHETORICAL[:-1]):
+        return "rhetorical"
+    body = words
+    # Skip openers that come before the question itself ("so", "okay", a name and a comma...).
+    while body and body[0] in (
+        "so",
+        "and",
+        "but",
+        "okay",
+        "ok",
+        "um",
+        "uh",
+        "well",
+        "sorry",
+        "hey",
+    ):
+        body = body[1:]
+    if not body:
+        return "declarative"
+    if any(p in lower for p in OPEN_PHRASES):
+        return "open"
+    clause = lower.rsplit(",", 1)[-1] if punctuated else lower
+    if " or " in f" {clause} " and not clause.rstrip("?").strip().endswith(
+        ("or not", "or something", "or anything", "or so")
+    ):
+        return "or"
+    if body[0] in WH_WORDS or any(w in WH_WORDS for w in body[:3]):
+        return "wh"
+    if body[0] in AUXILIARIES or any(w in AUXILIARIES for w in body[:2]):
+        return "yes_no"
+    return "declarative"
+
+
+def looks_like_question(text: str, punctuated: bool) -> bool:
+    """The fallback question rule when no trained classifier is installed: a question mark
+    when the transcript is punctuated; a wh-word or an auxiliary first otherwise."""
+    if punctuated:
+        return text.rstrip().endswith("?")
+    words = _WORD.findall(text.lower())
+    return bool(words) and (words[0] in WH_WORDS or words[0] in AUXILIARIES) and len(words) >= 3

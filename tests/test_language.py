@@ -1,0 +1,160 @@
+"""The language analysis, rule by rule, on small named transcripts."""
+
+from __future__ import annotations
+
+from tests.helpers import meeting
+from voiceshare.analysis import analyze
+from voiceshare.language.rules import RuleMatcher, question_type
+
+PEOPLE = ["Noor Haddad", "Greg Halvorsen", "Jonas Becker", "Amara Okonkwo", "Priya Raman"]
+
+
+def acts_of(*texts: str) -> list[frozenset[str]]:
+    return [r.acts for r in RuleMatcher(PEOPLE).analyse(list(texts))]
+
+
+def test_invitations_name_who_is_invited() -> None:
+    """A name with a question or an invitation phrase invites that person in."""
+    found = RuleMatcher(PEOPLE).analyse(
+        [
+            "Noor, what do you think?",
+            "What's your take, Amara?",
+            "Okay. Amara, where are you on it?",
+            "I told Amara about it yesterday.",
+        ]
+    )
+    assert [r.invited for r in found] == [
+        ("Noor Haddad",), ("Amara Okonkwo",), ("Amara Okonkwo",), (),
+    ]  # fmt: skip
+
+
+def test_hedged_openers_topic_changes_rejections() -> None:
+    """Apologetic openers, 'let's move on' and a flat 'no' are recognised where they belong."""
+    hedge, move, reject, fine, later_no = acts_of(
+        "Sorry, this might be a dumb question, but do we need it?",
+        "Okay, let's move on to notifications.",
+        "No, that won't work.",
+        "No problem, I can take it.",
+        "I said there is no way around it.",
+    )
+    assert "hedge" in hedge
+    assert "topic_change" in move
+    assert "rejection" in reject
+    assert "rejection" not in fine and "rejection" not in later_no
+
+
+def test_acknowledgement_and_credit_by_name() -> None:
+    """'Good idea, Jonas' acknowledges Jonas; 'as Priya said' credits Priya."""
+    thanks, credit = RuleMatcher(PEOPLE).analyse(
+        ["Good idea, Jonas.", "As Priya said, the export is fine."]
+    )
+    assert thanks.acknowledged == ("Jonas Becker",)
+    assert credit.credited == ("Priya Raman",)
+
+
+def test_question_types() -> None:
+    """Wh-, yes/no, or-, open and declarative questions are told apart by their shape."""
+    assert question_type("Where are you on the estimate?", True) == "wh"
+    assert question_type("Can you start?", True) == "yes_no"
+    assert question_type("Is a download enough, or do they need the feed?", True) == "or"
+    assert question_type("What do you think about it?", True) == "open"
+    assert question_type("You mean the export?", True) == "declarative"
+    assert question_type("Who cares?", True) == "rhetorical"
+
+
+def test_a_question_answered_by_someone_else() -> None:
+    """A reply by another person takes the question up; the answerer and delay are recorded."""
+    report = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "Amara, where are you on the quiet hours estimate?"),
+            ("Amara Okonkwo", 3.5, 9, "About two days, plus a day for the retries."),
+        )
+    )
+    question = report.questions[0]
+    assert question.addressee == "Amara Okonkwo" and question.answered_by == "Amara Okonkwo"
+    assert question.answer_delay_s == 0.5
+    assert report.utterances[0].answered_by == "Amara Okonkwo"
+    assert "question" in report.utterances[0].acts and "invitation" in report.utterances[0].acts
+
+
+def test_a_short_yes_answers_a_yes_no_question() -> None:
+    """'Sure.' to 'Can I go back to that?' answers it, though it is short."""
+    report = analyze(
+        meeting(
+            ("Jonas Becker", 0, 3, "Can I go back to copy week for a second?"),
+            ("Greg Halvorsen", 3.2, 3.8, "Sure."),
+            ("Jonas Becker", 4, 12, "I have been thinking about storing the rule in local time."),
+        )
+    )
+    assert report.questions[0].answered_by == "Greg Halvorsen"
+
+
+def test_a_question_passed_over_for_another_topic_is_unanswered_and_dismissed() -> None:
+    """When the next speaker puts an unrelated question to someone else, the first question
+    went unanswered, and moving on from it counts as a dismissal."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 6, "Sorry, do people need to subscribe to the calendar feed?"),
+            (
+                "Greg Halvorsen",
+                6.5,
+                10,
+                "Okay. Notifications. Amara, where are you on quiet hours?",
+            ),
+            ("Amara Okonkwo", 10.5, 16, "Quiet hours are nearly done, two more days."),
+        )
+    )
+    noor = report.speaker("Noor Haddad")
+    assert report.questions[0].answered_by is None
+    assert noor.questions_unanswered == 1 and noor.hedged_openers == 1
+    assert noor.dismissals_received == 1 and report.speaker("Greg Halvorsen").dismissals_made == 1
+    assert report.dismissals[0].kind == "unanswered_topic_change"
+    assert any(f.kind == "unanswered_questions" for f in report.findings)
+
+
+def test_rejecting_a_contribution_is_a_dismissal() -> None:
+    """'No, that won't work. Let's move on.' right after an idea dismisses it, once."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 8, "Could we store the recurring shifts in local time instead?"),
+            ("Greg Halvorsen", 8.5, 12, "No, that won't work. Let's move on."),
+        )
+    )
+    assert [(d.dismissed, d.by, d.kind) for d in report.dismissals] == [
+        ("Noor Haddad", "Greg Halvorsen", "rejection")
+    ]
+
+
+def test_an_idea_restated_later_without_credit_is_an_uncredited_echo() -> None:
+    """Jonas restating Noor's idea minutes later without naming her is an uncredited echo;
+    naming her makes it credited."""
+    idea = (
+        "Noor Haddad", 60, 70,
+        "could we store the recurring shifts in the clinic local time zone and only convert "
+        "to utc when we generate each week",
+    )  # fmt: skip
+    filler = [
+        ("Greg Halvorsen", 80 + i * 20, 95 + i * 20, f"let us look at the next ticket number {i}")
+        for i in range(6)
+    ]
+    restated = (
+        "Jonas Becker", 300, 315,
+        "what if we store recurring shifts in clinic local time with the zone and only convert "
+        "to utc when we generate each week",
+    )  # fmt: skip
+    report = analyze(meeting(idea, *filler, restated))
+    assert [(e.by, e.original_speaker, e.credited) for e in report.echoes] == [
+        ("Jonas Becker", "Noor Haddad", False)
+    ]
+    assert report.speaker("Noor Haddad").ideas_echoed_without_credit == 1
+    credited = (restated[0], restated[1], restated[2], "building on what Noor said, " + restated[3])
+    report = analyze(meeting(idea, *filler, credited))
+    assert [e.credited for e in report.echoes] == [True]
+    assert report.speaker("Noor Haddad").credit_received == 1
+
+
+def test_rhetorical_questions_are_never_unanswered() -> None:
+    """'Who cares?' expects no answer."""
+    report = analyze(meeting(("Greg Halvorsen", 0, 2, "Who cares about the old export?")))
+    assert report.questions[0].question_type == "rhetorical"
+    assert report.speaker("Greg Halvorsen").questions_unanswered == 0
