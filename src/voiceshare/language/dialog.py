@@ -164,13 +164,6 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _CONTENT.findall(text.lower()) if w not in _STOPWORDS}
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
-    """How much of the shorter utterance's content words the other repeats."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
 def analyze_language(
     ordered: Sequence[Utterance],
     backchannels: frozenset[str],
@@ -477,30 +470,29 @@ def _echoes(
     rule_acts: Sequence[RuleActs],
 ) -> tuple[Echo, ...]:
     """Someone restating an idea another person put forward earlier: by meaning (embeddings)
-    when available, else by shared content words. Credited when the restater names them."""
+    when available, else by shared content words. Credited when the restater names them.
+
+    Each earlier contribution is echoed at most once (its first restatement), and each later
+    utterance echoes at most one (the most similar)."""
     candidates = [
         i for i, u in enumerate(ordered)
         if substantive[i] and u.word_count >= ECHO_MIN_WORDS
     ]  # fmt: skip
-    words = {i: _content_words(ordered[i].text) for i in candidates}
+    if vectors:
+        pairs = _similar_by_meaning(candidates, vectors)
+    else:
+        pairs = _similar_by_words(ordered, candidates)
     found: list[Echo] = []
-    echoed_originals: set[int] = set()
-    for position, later in enumerate(candidates):
+    echoed: set[int] = set()
+    for later in candidates:
         speaker = ordered[later].speaker
         best: tuple[float, int] | None = None
-        for earlier in candidates[:position]:
-            if ordered[earlier].speaker == speaker or later - earlier < ECHO_MIN_GAP:
+        for similarity, earlier in pairs.get(later, ()):
+            if ordered[earlier].speaker == speaker or earlier in echoed:
                 continue
-            if earlier in echoed_originals or _too_soon(ordered[earlier], ordered[later]):
+            if later - earlier < ECHO_MIN_GAP or _too_soon(ordered[earlier], ordered[later]):
                 continue
-            similarity = _similarity(vectors, earlier, later)
-            if similarity is None:
-                shared = len(words[earlier] & words[later])
-                similarity = _overlap(words[earlier], words[later])
-                threshold = ECHO_MIN_OVERLAP if shared >= ECHO_MIN_SHARED else 2.0
-            else:
-                threshold = ECHO_MIN_SIMILARITY
-            if similarity >= threshold and (best is None or similarity > best[0]):
+            if best is None or similarity > best[0]:
                 best = (similarity, earlier)
         if best is None:
             continue
@@ -512,7 +504,7 @@ def _echoes(
             if ordered[k].speaker == speaker
         ]  # fmt: skip
         credited = any(original.speaker in r.mentioned for r in nearby)
-        echoed_originals.add(earlier)
+        echoed.add(earlier)
         found.append(
             Echo(
                 ordered[later].id,
@@ -524,3 +516,46 @@ def _echoes(
             )
         )
     return tuple(found)
+
+
+def _similar_by_meaning(
+    candidates: Sequence[int], vectors: dict[int, Any]
+) -> dict[int, list[tuple[float, int]]]:
+    """For each candidate, the earlier candidates at least ECHO_MIN_SIMILARITY alike."""
+    import numpy as np
+
+    indices = [i for i in candidates if i in vectors]
+    if len(indices) < 2:
+        return {}
+    matrix = np.stack([vectors[i] for i in indices])
+    pairs: dict[int, list[tuple[float, int]]] = {}
+    chunk = 512
+    for lo in range(0, len(indices), chunk):
+        block = matrix[lo : lo + chunk] @ matrix[: lo + chunk].T
+        rows, cols = np.nonzero(block >= ECHO_MIN_SIMILARITY)
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+            later, earlier = indices[lo + row], indices[col]
+            if earlier < later:
+                pairs.setdefault(later, []).append((float(block[row, col]), earlier))
+    return pairs
+
+
+def _similar_by_words(
+    ordered: Sequence[Utterance], candidates: Sequence[int]
+) -> dict[int, list[tuple[float, int]]]:
+    """For each candidate, the earlier candidates sharing at least ECHO_MIN_SHARED content words
+    and ECHO_MIN_OVERLAP of the shorter one's (found through an index of words)."""
+    words = {i: _content_words(ordered[i].text) for i in candidates}
+    index: dict[str, list[int]] = {}
+    pairs: dict[int, list[tuple[float, int]]] = {}
+    for later in candidates:
+        shared = Counter(earlier for word in words[later] for earlier in index.get(word, ()))
+        for earlier, count in shared.items():
+            if count < ECHO_MIN_SHARED:
+                continue
+            overlap = count / min(len(words[earlier]), len(words[later]))
+            if overlap >= ECHO_MIN_OVERLAP:
+                pairs.setdefault(later, []).append((overlap, earlier))
+        for word in words[later]:
+            index.setdefault(word, []).append(later)
+    return pairs
