@@ -30,7 +30,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("command", [[], ["analyze"], ["formats"]])
+@pytest.mark.parametrize(
+    "command", [[], ["analyze"], ["formats"], ["batch"], ["people"], ["trends"]]
+)
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     """`-h` works everywhere and every help text shows an example."""
     result = CliRunner().invoke(cli, [*command, "-h"])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -270,6 +271,317 @@ def formats() -> None:
     for spec in available_readers():
         extensions = ", ".join(f".{e}" for e in spec.extensions)
         click.echo(f"{spec.name:<12} {extensions:<22} {spec.description}")
+
+
+# -- batch, people, trends: the store of meetings ---------------------------------------------
+
+
+def store_option(func: Any) -> Any:
+    """`--store URL`, shared by the commands that use the store of meetings."""
+    return click.option(
+        "--store",
+        "store_url",
+        envvar="VOICESHARE_STORE",
+        metavar="URL",
+        help="Database of analysed meetings: sqlite:///FILE or postgresql://USER@HOST/DB. "
+        "Also read from VOICESHARE_STORE; default: voiceshare.db in your data folder.",
+    )(func)
+
+
+def team_option(help_text: str) -> Callable[[Any], Any]:
+    return click.option("--team", metavar="NAME", help=help_text)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, metavar="DIR...")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for the reports (OUTDIR/<input stem>.<ext>) and the index of all meetings "
+    "(index.html, index.csv).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="json,md",
+    show_default=True,
+    help="Comma-separated report formats (as for `analyze`).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes analysing in parallel; 0 (the default) means one per CPU.",
+)
+@store_option
+@team_option("Team or meeting series these meetings belong to (trends can be per team).")
+@click.option(
+    "--speaker-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML or CSV file mapping `alias -> person` to merge labels into people across "
+    "meetings; `FILE::ALIAS` as the alias applies to one file only (e.g. "
+    '"standup-2024-01-24::SPEAKER_02: Sam Lee").',
+)
+@click.option(
+    "--attendees",
+    default="",
+    help="Comma-separated names of people present at every meeting of this batch.",
+)
+@click.option(
+    "--pseudonymize/--no-pseudonymize",
+    default=False,
+    help="Replace every participant name with a pseudonym, in the reports and the store.",
+)
+@click.option(
+    "--pseudonym-key",
+    envvar="VOICESHARE_PSEUDONYM_KEY",
+    help="Secret that makes pseudonyms stable across meetings (implies --pseudonymize).",
+)
+@click.option("--input-format", help="Read every input as this format (see `voiceshare formats`).")
+@click.option(
+    "--force", is_flag=True, help="Analyse again files the store already has (default: skip)."
+)
+def batch(
+    inputs: tuple[str, ...],
+    outdir: Path,
+    formats: str,
+    jobs: int,
+    store_url: str | None,
+    team: str | None,
+    speaker_map: Path | None,
+    attendees: str,
+    pseudonymize: bool,
+    pseudonym_key: str | None,
+    input_format: str | None,
+    force: bool,
+) -> None:
+    """Analyze every transcript under DIR in parallel, into report files and the store.
+
+    Each file gets the same reports as `voiceshare analyze`, and its meeting is saved to the
+    store (see --store) for `voiceshare trends` and `voiceshare people`. Files already stored
+    with the same content and settings, whose reports are still in OUTDIR, are skipped, so an
+    interrupted batch resumes where it stopped. A file that cannot be read is named in one line
+    and the others go on; the exit status is non-zero if any failed.
+
+    \b
+    Examples:
+      voiceshare batch exports/ -o reports/
+      voiceshare batch exports/ -o reports/ --team platform --speaker-map people.yaml --jobs 4
+      voiceshare batch exports/ --store postgresql://voiceshare@db.internal/voiceshare
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from voiceshare.batch import BatchProgress, run_batch
+    from voiceshare.identity import load_speaker_map
+    from voiceshare.pipeline import Options
+    from voiceshare.report.render import parse_formats
+    from voiceshare.store import Store
+
+    parse_formats(formats)  # an unknown format is refused before any work
+    options = Options(
+        attendees=tuple(a.strip() for a in attendees.split(",") if a.strip()),
+        speaker_map=load_speaker_map(speaker_map) if speaker_map else None,
+        pseudonymise=pseudonymize,
+        pseudonym_key=pseudonym_key,
+        input_format=input_format,
+    )
+    files = list(expand_inputs(inputs))
+    if not files:
+        raise VoiceshareError("no input files found in " + ", ".join(inputs) + ".")
+    with Store.open(store_url) as store:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("[dim]{task.fields[current]}"),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Analysing", total=len(files), current="")
+
+            def advance(event: BatchProgress) -> None:
+                bar.update(task, completed=event.done, current=event.outcome.path.name)
+
+            result = run_batch(
+                files,
+                outdir,
+                formats=formats,
+                options=options,
+                store=store,
+                team=team,
+                jobs=jobs or os.cpu_count() or 1,
+                force=force,
+                progress=advance,
+            )
+        for outcome in result.outcomes:
+            for warning in outcome.warnings:
+                _stderr(f"warning: {outcome.path}: {warning}", "yellow")
+        _stderr(
+            f"{len(result.analysed)} analysed, {len(result.unchanged)} already in the store, "
+            f"{len(result.failures)} failed; index: {result.index_files[-1]}; "
+            f"store: {store.url}"
+        )
+    for failure in result.failures:
+        _stderr(f"error: {failure.error}", "red")
+    if result.failures:
+        noun = "file" if len(files) == 1 else "files"
+        raise click.exceptions.Exit(_fail(f"{len(result.failures)} of {len(files)} {noun} failed."))
+
+
+@cli.command(context_settings=CONTEXT)
+@store_option
+@team_option("Only people in this team's meetings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def people(store_url: str | None, team: str | None, as_json: bool) -> None:
+    """List the people in the store, with their meetings and aliases.
+
+    Names are matched case- and whitespace-insensitively; aliases are the labels an alias file
+    (`batch --speaker-map`) or the sources merged into each person.
+
+    \b
+    Examples:
+      voiceshare people
+      voiceshare people --team platform --json
+    """
+    import json
+
+    from voiceshare.store import Store
+
+    with Store.open(store_url, create=False) as store:
+        rows = store.people(team)
+    if as_json:
+        document = [
+            {
+                "name": row.name,
+                "meetings": row.meetings,
+                "first_date": row.first_date.isoformat() if row.first_date else None,
+                "last_date": row.last_date.isoformat() if row.last_date else None,
+                "aliases": list(row.aliases),
+            }
+            for row in rows
+        ]
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No people stored yet" + (f" for team {team!r}." if team else "."))
+        return
+    width = max(len(row.name) for row in rows)
+    for row in rows:
+        span = " to ".join(
+            dict.fromkeys(d.isoformat() for d in (row.first_date, row.last_date) if d)
+        )
+        aliases = f"  aliases: {', '.join(row.aliases)}" if row.aliases else ""
+        noun = "meeting" if row.meetings == 1 else "meetings"
+        click.echo(f"{row.name:<{width}}  {row.meetings:>4} {noun:<8}  {span}{aliases}")
+
+
+@cli.command(context_settings=CONTEXT)
+@store_option
+@team_option("Only this team's meetings.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only meetings on or after this date (YYYY-MM-DD).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="html,json,csv",
+    show_default=True,
+    help="Comma-separated formats: html, json, csv.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for trends.html, trends.json and the trends*.csv tables.",
+)
+@click.option(
+    "--min-meetings",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Watch list: people who attended at least this many meetings...",
+)
+@click.option(
+    "--quiet-fraction",
+    type=click.FloatRange(min=0.0, max=1.0, min_open=True),
+    default=0.5,
+    show_default=True,
+    help="...and were a quiet voice in at least this fraction of them.",
+)
+@click.option(
+    "--pseudonymize/--no-pseudonymize",
+    default=False,
+    help="Replace every person's name (and meeting titles) in the trends report.",
+)
+@click.option(
+    "--pseudonym-key",
+    envvar="VOICESHARE_PSEUDONYM_KEY",
+    help="Secret that makes pseudonyms stable (implies --pseudonymize).",
+)
+def trends(
+    store_url: str | None,
+    team: str | None,
+    since: Any,
+    formats: str,
+    outdir: Path,
+    min_meetings: int,
+    quiet_fraction: float,
+    pseudonymize: bool,
+    pseudonym_key: str | None,
+) -> None:
+    """Quieter-voice trends across stored meetings, with a watch list.
+
+    Per person over time: share of speaking time against their equal share, interruptions
+    received per 10 minutes of speaking, and unanswered questions and dismissals where those
+    analyses ran; the team's balance (Gini) per meeting; and a watch list of people who
+    attended at least --min-meetings meetings and were a quiet voice (under half the equal
+    share) in at least --quiet-fraction of them.
+
+    \b
+    Examples:
+      voiceshare trends -o reports/
+      voiceshare trends --team platform --since 2024-01-01 --format html,json -o trends/
+    """
+    from voiceshare.store import Store
+    from voiceshare.trends import (
+        Thresholds,
+        load_trends,
+        parse_trend_formats,
+        pseudonymised,
+        write_trends,
+    )
+
+    chosen = parse_trend_formats(formats)
+    thresholds = Thresholds(min_meetings, quiet_fraction)
+    with Store.open(store_url, create=False) as store:
+        result = load_trends(store, team, since.date() if since else None, thresholds)
+    if pseudonymize or pseudonym_key:
+        result = pseudonymised(result, pseudonym_key)
+    written = write_trends(result, outdir, chosen)
+    _stderr(
+        f"{result.meetings} meetings, {len(result.people)} people, "
+        f"{len(result.watchlist)} on the watch list -> {', '.join(map(str, written))}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
