@@ -11,19 +11,22 @@ available and word overlap otherwise. The report says which was used.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from voiceshare.errors import VoiceshareError
+from voiceshare.language.endings import cut_off_mark
 from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question, question_type
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
 
 # A question counts as answered when another person replies, substantively, within this long
 # after it ends (or within ANSWER_WINDOW utterances when the transcript has no times).
-ANSWER_WINDOW_S = 10.0
+ANSWER_WINDOW_S = 3.0
 ANSWER_WINDOW = 4
 # Replies this similar to the question (cosine of sentence embeddings) are about it.
 RELEVANCE_MIN = 0.2
@@ -127,12 +130,12 @@ def _classify(
     """Questions, rejections and acceptances from the best classifier installed, with the tier
     used and the embedder that tier offers (None when it has none)."""
     try:
-        from voiceshare.language.acts import load_act_classifier
-    except ImportError:
-        load_act_classifier = None
-    if load_act_classifier is not None:
+        from voiceshare.language import acts as act_models
+    except ImportError:  # the nlp extra is not installed
+        act_models = None  # type: ignore[assignment]
+    if act_models is not None:
         try:
-            classifier = load_act_classifier()
+            classifier = act_models.load_act_classifier()
             predicted = classifier.predict(ordered, punctuated)
             scores = [
                 _Scores(
@@ -164,14 +167,29 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _CONTENT.findall(text.lower()) if w not in _STOPWORDS}
 
 
-def analyze_language(
+@dataclass(frozen=True)
+class Context:
+    """Everything the per-utterance decisions look at, computed once per meeting."""
+
+    ordered: Sequence[Utterance]
+    tier: str
+    rule_acts: Sequence[RuleActs]
+    scores: Sequence[_Scores]
+    acts: Sequence[set[str]]
+    substantive: Sequence[bool]
+    vectors: dict[int, Any]
+    addressees: Sequence[str | None]
+
+
+def prepare_context(
     ordered: Sequence[Utterance],
     backchannels: frozenset[str],
     people: Sequence[str],
     punctuated: bool,
     embed: Callable[[list[str]], Any] | None = None,
-) -> LanguageAnalysis:
-    """Run the language analysis on timeline-ordered utterances (see the module docstring)."""
+    questions: Collection[str] | None = None,
+) -> Context:
+    """Rule acts, classifier acts, embeddings and addressees for a meeting's utterances."""
     texts = [u.text for u in ordered]
     rule_acts = RuleMatcher([p for p in people if p != UNIDENTIFIED_SPEAKER]).analyse(texts)
     tier, scores, embedder = _classify(ordered, rule_acts, punctuated)
@@ -188,7 +206,7 @@ def analyze_language(
         if u.id in backchannels:
             found.add("backchannel")
         else:
-            if score.question:
+            if score.question if questions is None else u.id in questions:
                 found.add("question")
             if score.rejection:
                 found.add("rejection")
@@ -198,6 +216,25 @@ def analyze_language(
 
     vectors = _embeddings(ordered, acts, substantive, embed)
     addressees = [r.vocative or (r.invited[0] if r.invited else None) for r in rule_acts]
+    return Context(ordered, tier, rule_acts, scores, acts, substantive, vectors, addressees)
+
+
+def analyze_language(
+    ordered: Sequence[Utterance],
+    backchannels: frozenset[str],
+    people: Sequence[str],
+    punctuated: bool,
+    embed: Callable[[list[str]], Any] | None = None,
+    questions: Collection[str] | None = None,
+) -> LanguageAnalysis:
+    """Run the language analysis on timeline-ordered utterances (see the module docstring).
+
+    `questions`, when given, fixes which utterances are questions (the ids of annotated
+    questions, to evaluate answer detection on its own)."""
+    ctx = prepare_context(ordered, backchannels, people, punctuated, embed, questions)
+    acts, rule_acts, scores, substantive = ctx.acts, ctx.rule_acts, ctx.scores, ctx.substantive
+    vectors, tier = ctx.vectors, ctx.tier
+    model = _answer_model()
     results: dict[str, UtteranceActs] = {}
     dismissals: list[Dismissal] = []
     for index, u in enumerate(ordered):
@@ -210,9 +247,7 @@ def analyze_language(
             if addressee == u.speaker:
                 addressee = None
             if qtype != "rhetorical":
-                answer, moved_on = _answer(
-                    ordered, index, acts, substantive, vectors, addressees, qtype
-                )
+                answer, moved_on = _answer(ctx, index, qtype, model)
                 if answer is None and moved_on is not None:
                     mover = ordered[moved_on]
                     dismissals.append(
@@ -303,21 +338,14 @@ def _similarity(vectors: dict[int, Any], a: int, b: int) -> float | None:
     return float(vectors[a] @ vectors[b])
 
 
-def _answer(
-    ordered: Sequence[Utterance],
-    index: int,
-    acts: Sequence[set[str]],
-    substantive: Sequence[bool],
-    vectors: dict[int, Any],
-    addressees: Sequence[str | None],
-    qtype: str,
-) -> tuple[tuple[str, str, float | None] | None, int | None]:
-    """Who answered the question at `index` (speaker, utterance id, delay), and, when nobody
-    did, the utterance that moved the conversation on instead, if any.
+def reply_candidate(ctx: Context, index: int, qtype: str) -> tuple[int | None, int | None]:
+    """The reply that may answer the question at `index`, and, when the conversation clearly
+    moved on instead, the utterance that moved it on.
 
-    The first substantive reply by someone else within the window answers it, unless that
-    reply changes the topic ("let's move on") or puts a new question to a third person with
-    nothing of this one in it (no shared content words, or unrelated by meaning)."""
+    The candidate is the first reply by someone else within the window: a substantive one, or
+    a short "yes"/"no" to a yes/no question. A topic change ("let's move on"), or a new
+    question put to a third person with nothing of this one in it, moves on instead."""
+    ordered, acts = ctx.ordered, ctx.acts
     question = ordered[index]
     seen = 0
     for j in range(index + 1, len(ordered)):
@@ -329,31 +357,124 @@ def _answer(
             break
         if reply.speaker == question.speaker or reply.speaker == UNIDENTIFIED_SPEAKER:
             continue
-        if not substantive[j]:
-            # "Sure." or "No." to a yes/no question is an answer, not just listening.
+        if not ctx.substantive[j]:
             if qtype in ("yes_no", "declarative") and _short_answer(reply.text):
-                return (reply.speaker, reply.id, _delay(question, reply)), None
+                return j, None
+            continue
+        if cut_off_mark(reply.text) and reply.word_count <= 3:
+            # "well ==": someone started and broke off; keep looking for the answer.
             continue
         seen += 1
         responds = bool({"rejection", "acceptance"} & acts[j])
         if "topic_change" in acts[j] and not responds:
             return None, j
-        similarity = _similarity(vectors, index, j)
-        if similarity is None:
-            shared = _content_words(question.text) & _content_words(reply.text)
-            relevant = bool(shared)
-        else:
-            relevant = similarity >= RELEVANCE_MIN
-        elsewhere = bool({"question", "invitation"} & acts[j]) and addressees[j] not in (
+        elsewhere = bool({"question", "invitation"} & acts[j]) and ctx.addressees[j] not in (
             None,
             question.speaker,
         )
-        if elsewhere and not relevant:
-            # A new question put to someone else, with nothing about this one: moved on.
+        if elsewhere and not _relevant(ctx, index, j):
             return None, j
-        # Otherwise the first substantive reply by someone else takes the question up.
-        return (reply.speaker, reply.id, _delay(question, reply)), None
+        return j, None
     return None, None
+
+
+def _relevant(ctx: Context, a: int, b: int) -> bool:
+    similarity = _similarity(ctx.vectors, a, b)
+    if similarity is None:
+        shared = _content_words(ctx.ordered[a].text) & _content_words(ctx.ordered[b].text)
+        return bool(shared)
+    return similarity >= RELEVANCE_MIN
+
+
+_TAGS = ("right", "okay", "ok", "huh", "yeah", "no", "eh", "correct", "yes")
+ANSWER_FEATURES = (
+    "delay_s", "overlaps", "reply_log_words", "reply_question", "reply_cut", "reply_opener",
+    "reply_acceptance", "reply_rejection", "reply_short_answer", "shared_words", "similarity",
+    "addressee_replied", "question_log_words", "tag_question", "question_cut", "wh", "yes_no",
+    "or", "declarative", "open", "asker_goes_on", "backchannel_first",
+)  # fmt: skip
+_OPENERS = frozenset("yes yeah yep no nope well i it it's that's because so sure um uh".split())
+
+
+def answer_features(ctx: Context, index: int, reply: int, qtype: str) -> dict[str, float]:
+    """What tells an answer from a reply that does not take the question up."""
+    ordered = ctx.ordered
+    q, r = ordered[index], ordered[reply]
+    delay = 0.0
+    overlaps = 0.0
+    if q.end_s is not None and r.start_s is not None:
+        delay = max(-3.0, min(10.0, r.start_s - q.end_s))
+        overlaps = 1.0 if r.start_s < q.end_s else 0.0
+    words = r.text.lower().split()
+    first = words[0].strip(",.!?") if words else ""
+    similarity = _similarity(ctx.vectors, index, reply)
+    q_words = q.text.lower().rstrip(" ?.!=").split()
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    return {
+        "delay_s": delay,
+        "overlaps": overlaps,
+        "reply_log_words": math.log1p(r.word_count),
+        "reply_question": 1.0 if "question" in ctx.acts[reply] else 0.0,
+        "reply_cut": 1.0 if cut_off_mark(r.text) else 0.0,
+        "reply_opener": 1.0 if first in _OPENERS else 0.0,
+        "reply_acceptance": 1.0 if "acceptance" in ctx.acts[reply] else 0.0,
+        "reply_rejection": 1.0 if "rejection" in ctx.acts[reply] else 0.0,
+        "reply_short_answer": 1.0 if _short_answer(r.text) else 0.0,
+        "shared_words": min(5.0, len(_content_words(q.text) & _content_words(r.text))),
+        "similarity": similarity if similarity is not None else 0.0,
+        "addressee_replied": 1.0 if ctx.addressees[index] == r.speaker else 0.0,
+        "question_log_words": math.log1p(q.word_count),
+        "tag_question": 1.0 if q_words and q_words[-1] in _TAGS and q.word_count <= 12 else 0.0,
+        "question_cut": 1.0 if cut_off_mark(q.text) else 0.0,
+        "wh": 1.0 if qtype == "wh" else 0.0,
+        "yes_no": 1.0 if qtype == "yes_no" else 0.0,
+        "or": 1.0 if qtype == "or" else 0.0,
+        "declarative": 1.0 if qtype == "declarative" else 0.0,
+        "open": 1.0 if qtype == "open" else 0.0,
+        "asker_goes_on": 1.0
+        if following is not None
+        and following.speaker == q.speaker
+        and following.id != r.id
+        and ctx.substantive[index + 1]
+        else 0.0,
+        "backchannel_first": 1.0
+        if following is not None
+        and not ctx.substantive[index + 1]
+        and following.speaker != q.speaker
+        else 0.0,
+    }
+
+
+@cache
+def _answer_model() -> Any:
+    """The answered-question model (models/answers.json), or None when it is not installed."""
+    from voiceshare.metrics.interruptions import Model
+    from voiceshare.resources import models_dir
+
+    path = models_dir() / "answers.json"
+    if not path.is_file():
+        return None
+    import json
+
+    return Model.from_dict(json.loads(path.read_text(encoding="utf-8"))["model"])
+
+
+def _answer(
+    ctx: Context, index: int, qtype: str, model: Any
+) -> tuple[tuple[str, str, float | None] | None, int | None]:
+    """Who answered the question at `index` (speaker, utterance id, delay), and, when nobody
+    did, the utterance that moved the conversation on instead, if any. The candidate reply
+    (see `reply_candidate`) is weighed by the answered-question model trained on the ICSI
+    meetings when it is installed."""
+    reply, moved_on = reply_candidate(ctx, index, qtype)
+    if reply is None:
+        return None, moved_on
+    if model is not None:
+        features = answer_features(ctx, index, reply, qtype)
+        if model.score_features(features) < model.threshold:
+            return None, None
+    question, answer = ctx.ordered[index], ctx.ordered[reply]
+    return (answer.speaker, answer.id, _delay(question, answer)), None
 
 
 _SHORT_ANSWERS = frozenset(

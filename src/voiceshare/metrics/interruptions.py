@@ -88,6 +88,12 @@ class Model:
     # Log-odds that an utterance ending on this word was cut off, learnt from the train split.
     last_word_logodds: dict[str, float]
 
+    def score_features(self, features: dict[str, float]) -> float:
+        """The probability for a plain feature mapping (no last-word table)."""
+        coefficients, intercept = self._linear
+        z = intercept + sum(coefficients.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
     def score(self, candidate: Candidate) -> float:
         # Standardising folds into the weights: z = intercept + Σ coefficient·feature.
         coefficients, intercept = self._linear
