@@ -251,6 +251,58 @@ def eval_interruptions(mrda: Path, split: str, no_punctuation: bool, as_json: bo
         click.echo(format_text(result))
 
 
+@eval_group.command("acts", context_settings=CONTEXT)
+@click.option(
+    "--mrda",
+    "mrda",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the ICSI MRDA corpus (dadb/, transcripts/, metadata/).",
+)
+@click.option(
+    "--split",
+    default="val",
+    show_default=True,
+    type=click.Choice(["train", "val", "test"]),
+    help="Which meetings to score (the models were trained on train).",
+)
+@click.option(
+    "--no-punctuation",
+    is_flag=True,
+    help="Lowercase the text and strip punctuation and cut-off marks first, like raw ASR.",
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default=None,
+    help="Dialog-act tier (default: accurate when its models are available, else fast).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_acts(
+    mrda: Path, split: str, no_punctuation: bool, tier: str | None, as_json: bool
+) -> None:
+    """Precision, recall and F1 of question and rejection detection against MRDA.
+
+    Also per question type, with the baselines ('?' in the text, tf-idf + logistic
+    regression trained on MRDA train, a refusal rule) and answered-question accuracy against
+    the adjacency pairs, all on the same meetings. Unlabelled (`z`) units are not scored.
+
+    \b
+    Examples:
+      voiceshare eval acts --mrda ../shared/data/mrda
+      voiceshare eval acts --mrda ../shared/data/mrda --no-punctuation --tier fast --json
+    """
+    import json
+
+    from voiceshare.evaluation.acts import evaluate, format_text
+
+    result = evaluate(mrda, split=split, punctuation=not no_punctuation, tier=tier)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(format_text(result))
+
+
 def _fail(message: str) -> int:
     _stderr(message, "red")
     return 1

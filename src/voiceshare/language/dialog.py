@@ -31,8 +31,8 @@ ANSWER_WINDOW = 4
 # Replies this similar to the question (cosine of sentence embeddings) are about it.
 RELEVANCE_MIN = 0.2
 # An echo restates an earlier idea: at least this similar, this long, and this much later.
-ECHO_MIN_SIMILARITY = 0.6
-ECHO_MIN_WORDS = 8
+ECHO_MIN_SIMILARITY = 0.7
+ECHO_MIN_WORDS = 12
 # Without embeddings: at least this share of the shorter one's content words, and this many.
 ECHO_MIN_OVERLAP = 0.5
 ECHO_MIN_SHARED = 6

@@ -1,0 +1,95 @@
+"""Dialog-act speed and memory for both tiers, then the MRDA evaluation table for both text
+variants and tiers.
+
+Speed: the validation meetings laid end to end as one long meeting (about 16,800 utterances,
+nine hours of talk), classified once with each tier after loading (utterances per second,
+loading time apart, and for the accurate tier how many utterances were embedded). Memory: the
+peak resident set size of this process after each tier (the fast tier is measured first).
+Then `voiceshare eval acts` figures on the validation split with their baselines. Needs
+../shared/data/mrda (or VOICESHARE_SHARED_DATA) and the `nlp` extra.
+
+Usage: .venv/bin/python bench/bench_acts.py [--split val] [--skip-eval]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {"fast": 5_000, "accurate": 1_000}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="val", choices=["train", "val"])
+    parser.add_argument("--skip-eval", action="store_true", help="Only speed and memory.")
+    args = parser.parse_args()
+    override = os.environ.get("VOICESHARE_SHARED_DATA")
+    root = (Path(override) if override else REPO.parent / "shared" / "data") / "mrda"
+    if not (root / "dadb").is_dir():
+        print(f"needs the MRDA data at {root}", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(REPO / "src"))
+    from voiceshare.evaluation.acts import evaluate, format_text
+    from voiceshare.evaluation.mrda import load_meeting, meeting_ids
+    from voiceshare.language.acts import load_act_classifier
+    from voiceshare.model import Utterance
+
+    for punctuation in (True, False):
+        long_meeting: list[Utterance] = []
+        offset_s = 0.0
+        for meeting_id in meeting_ids(root, args.split):
+            meeting, _ = load_meeting(root, meeting_id, punctuation=punctuation)
+            for u in meeting.utterances:
+                long_meeting.append(
+                    Utterance(
+                        f"{meeting_id}:{u.id}",
+                        u.speaker,
+                        u.text,
+                        (u.start_s or 0.0) + offset_s,
+                        (u.end_s or 0.0) + offset_s,
+                    )
+                )
+            offset_s += (meeting.end_s or 0.0) + 60.0
+        hours = offset_s / 3600
+        variant = "punctuated" if punctuation else "raw"
+        print(f"{variant}: one meeting of {len(long_meeting):,} utterances ({hours:.1f} h)")
+        for tier in ("fast", "accurate"):
+            start = time.perf_counter()
+            classifier = load_act_classifier(tier)
+            loaded_s = time.perf_counter() - start
+            embedded_before = classifier.embedded
+            start = time.perf_counter()
+            classifier.predict(long_meeting, punctuated=punctuation)
+            elapsed = time.perf_counter() - start
+            rate = len(long_meeting) / elapsed
+            verdict = "meets" if rate >= TARGETS[tier] else "MISSES"
+            embedded = classifier.embedded - embedded_before
+            extra = f", {embedded:,} embedded" if tier == "accurate" else ""
+            print(
+                f"  {tier:<9} {rate:>8,.0f} utterances/s ({verdict} {TARGETS[tier]:,}; "
+                f"{elapsed:.1f} s, load {loaded_s:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"
+            )
+    if args.skip_eval:
+        return 0
+    for punctuation in (True, False):
+        for tier in ("fast", "accurate"):
+            start = time.perf_counter()
+            result = evaluate(root, split=args.split, punctuation=punctuation, tier=tier)
+            print()
+            print(format_text(result))
+            print(f"({time.perf_counter() - start:.0f} s including the baselines)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+"""Score the dialog-act classifier against the MRDA annotators: questions, their types,
+rejections, and (with a predictor supplied) answered questions.
+
+Gold (see `voiceshare.evaluation.mrda.GoldUnit`): a question has a tag qy, qw, qr, qrr, qo or
+qh in any `|` part of its label, quoted material excluded; a rejection has ar or arp. The
+question type comes from the tags: qh -> rhetorical, a `d` tag -> declarative, qr/qrr -> or,
+qw -> wh, qo -> open, qy -> yes_no (in that order). Units labelled `z` are talk the annotators
+left unlabelled (before and after the meeting, a duplicated microphone): they have no gold, so
+they are not scored (the classifier still sees them as context).
+
+Baselines, run on the same meetings: `'?' in the text` (punctuated text only), tf-idf
+(uni- and bigrams) + logistic regression trained on the MRDA train split with the threshold
+picked on held-out train meetings (as the models are), and for rejections a rule: the utterance
+opens with a refusal ("no", "nope", "nah", "not really", "I don't think", "I disagree"...).
+
+Answered questions: `answered_accuracy(root, split, predict_answers)` scores any function
+`predict_answers(meeting) -> {utterance id: answering speaker or None}` against
+`gold_answers` (a gold question counts as answered when its adjacency pair's second part comes
+from another speaker); ids it leaves out count as unanswered. The CLI scores every entry of
+`ANSWER_PREDICTORS` (display name -> "module:function") next to the baseline 'a
+non-backchannel reply by another speaker within 5 s'.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voiceshare.evaluation.interruptions import Score
+from voiceshare.evaluation.mrda import GoldUnit, gold_answers, load_meeting, meeting_ids
+from voiceshare.language.acts import QUESTION_TYPES, ActClassifier, load_act_classifier
+from voiceshare.metrics.backchannels import backchannel_ids
+from voiceshare.model import Meeting, Utterance
+
+AnswerPredictor = Callable[[Meeting], Mapping[str, str | None]]
+# Answer predictors the CLI scores: display name -> "package.module:function". The function
+# takes a `Meeting` and returns {question utterance id: the speaker who answered, or None}.
+ANSWER_PREDICTORS: dict[str, str] = {
+    "voiceshare": "voiceshare.evaluation.answers:predict_answers",
+}
+# How soon another speaker's reply must start for the answered-question baseline.
+BASELINE_REPLY_S = 5.0
+# Train meetings (at the end of the split file) held out to pick the tf-idf baselines' thresholds.
+TUNE_MEETINGS = 10
+
+_TAG = re.compile(r"[\^.]")
+_REFUSAL = re.compile(
+    r"^(?:no+|nope|nah|not really|not necessarily|not exactly|i don'?t think|i disagree|"
+    r"i doubt|that'?s not|it'?s not|wrong|actually no)\b"
+)
+
+
+def function_tags(label: str) -> set[str]:
+    """The tags of every `|` part of an MRDA label, quoted material (after `:`) excluded."""
+    tags: set[str] = set()
+    for segment in label.split("|"):
+        tags.update(_TAG.split(segment.split(":", 1)[0]))
+    return tags
+
+
+def question_type(unit: GoldUnit) -> str | None:
+    """The question type of a gold unit (see the module doc), None when it is no question."""
+    tags = function_tags(unit.label)
+    for name, wanted in (
+        ("rhetorical", {"qh"}),
+        ("declarative", {"d"}),
+        ("or", {"qr", "qrr"}),
+        ("wh", {"qw"}),
+        ("open", {"qo"}),
+        ("yes_no", {"qy"}),
+    ):
+        if unit.is_question and tags & wanted:
+            return name
+    return None
+
+
+def is_unlabelled(unit: GoldUnit) -> bool:
+    """A `z` unit: real talk the annotators did not label."""
+    return unit.label.split("|")[0].split(".")[0] == "z"
+
+
+@dataclass
+class AnsweredEval:
+    """Answered-vs-unanswered accuracy over gold questions, and who answered."""
+
+    questions: int = 0
+    correct: int = 0
+    answered_gold: int = 0
+    right_speaker: int = 0
+
+    def add(self, predicted: str | None, gold: str | None) -> None:
+        self.questions += 1
+        self.correct += (predicted is None) == (gold is None)
+        self.answered_gold += gold is not None
+        self.right_speaker += gold is not None and predicted == gold
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.questions if self.questions else 0.0
+
+    @property
+    def answerer_accuracy(self) -> float:
+        """Of the questions answered in gold, the share whose answerer was named correctly."""
+        return self.right_speaker / self.answered_gold if self.answered_gold else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "accuracy": round(self.accuracy, 4),
+            "answerer_accuracy": round(self.answerer_accuracy, 4),
+            "questions": self.questions,
+            "answered_in_gold": self.answered_gold,
+        }
+
+
+@dataclass
+class ActsEval:
+    split: str
+    punctuation: bool
+    tier: str
+    meetings: int = 0
+    units: int = 0
+    scored_units: int = 0
+    questions: int = 0
+    rejections: int = 0
+    embedded: int = 0
+    question: Score = field(default_factory=Score)
+    rejection: Score = field(default_factory=Score)
+    question_types: dict[str, Score] = field(
+        default_factory=lambda: {name: Score() for name in QUESTION_TYPES}
+    )
+    type_correct: int = 0
+    baselines: dict[str, dict[str, Score]] = field(default_factory=dict)
+    answered: dict[str, AnsweredEval] = field(default_factory=dict)
+
+    @property
+    def type_accuracy(self) -> float:
+        """Of the questions found (true positives), the share given the right type."""
+        found = self.question.true_positives
+        return self.type_correct / found if found else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "task": "acts",
+            "split": self.split,
+            "punctuation": self.punctuation,
+            "tier": self.tier,
+            "meetings": self.meetings,
+            "units": self.units,
+            "scored_units": self.scored_units,
+            "questions": self.questions,
+            "rejections": self.rejections,
+            "embedded_units": self.embedded,
+            "voiceshare": {
+                "question": self.question.as_dict(),
+                "rejection": self.rejection.as_dict(),
+                "question_types": {k: v.as_dict() for k, v in self.question_types.items()},
+                "question_type_accuracy": round(self.type_accuracy, 4),
+            },
+            "baselines": {
+                task: {name: score.as_dict() for name, score in scores.items()}
+                for task, scores in self.baselines.items()
+            },
+            "answered": {name: score.as_dict() for name, score in self.answered.items()},
+        }
+
+
+# -- baselines ---------------------------------------------------------------------------------
+
+
+def baseline_question_mark(utterances: Sequence[Utterance]) -> set[str]:
+    """'A `?` anywhere in the text.'"""
+    return {u.id for u in utterances if "?" in u.text}
+
+
+def baseline_refusal(utterances: Sequence[Utterance]) -> set[str]:
+    """'Opens with a refusal' ("no", "nope", "not really", "I don't think", ...)."""
+    return {u.id for u in utterances if _REFUSAL.match(u.text.lower().lstrip(" -"))}
+
+
+class TfidfBaseline:
+    """tf-idf uni- and bigrams + logistic regression, one per task, trained on MRDA train."""
+
+    def __init__(self, root: Path, punctuation: bool) -> None:
+        texts, gold = _train_texts(root, punctuation)
+        self.models: dict[str, tuple[Any, float]] = {}
+        cut = gold["_tune_start"]
+        for task in ("question", "rejection"):
+            labels = gold[task]
+            _, threshold = _fit_tfidf(texts[:cut], labels[:cut], texts[cut:], labels[cut:])
+            model, _ = _fit_tfidf(texts, labels, [], [])
+            self.models[task] = (model, threshold)
+
+    def predict(self, task: str, utterances: Sequence[Utterance]) -> set[str]:
+        model, threshold = self.models[task]
+        if not utterances:
+            return set()
+        probabilities = model.predict_proba([u.text for u in utterances])[:, 1]
+        return {u.id for u, p in zip(utterances, probabilities, strict=True) if p >= threshold}
+
+
+def _train_texts(root: Path, punctuation: bool) -> tuple[list[str], dict[str, Any]]:
+    texts: list[str] = []
+    questions: list[bool] = []
+    rejections: list[bool] = []
+    ids = meeting_ids(root, "train")
+    tune_start = 0
+    for number, meeting_id in enumerate(ids):
+        if number == len(ids) - TUNE_MEETINGS:
+            tune_start = len(texts)
+        meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
+        for utterance in meeting.utterances:
+            unit = gold[utterance.id]
+            if is_unlabelled(unit):
+                continue
+            texts.append(utterance.text)
+            questions.append(unit.is_question)
+            rejections.append(unit.is_rejection)
+    return texts, {"question": questions, "rejection": rejections, "_tune_start": tune_start}
+
+
+def _fit_tfidf(
+    texts: list[str], labels: list[bool], tune_texts: list[str], tune_labels: list[bool]
+) -> tuple[Any, float]:
+    """A fitted pipeline and the best-F1 threshold on the tuning texts (0.5 without them)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.pipeline import make_pipeline  # type: ignore[import-untyped]
+
+    model = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+"),
+        LogisticRegression(max_iter=2000),
+    )
+    model.fit(texts, labels)
+    if not tune_texts:
+        return model, 0.5
+    probabilities = model.predict_proba(tune_texts)[:, 1]
+    best_f1, best_threshold = 0.0, 0.5
+    for step in range(2, 99):
+        threshold = step / 100
+        score = Score()
+        predicted = {str(i) for i, p in enumerate(probabilities) if p >= threshold}
+        score.add(predicted, {str(i) for i, y in enumerate(tune_labels) if y})
+        if score.f1 > best_f1:
+            best_f1, best_threshold = score.f1, threshold
+    return model, best_threshold
+
+
+def baseline_answers(meeting: Meeting) -> dict[str, str | None]:
+    """'A non-backchannel reply by another speaker starting within 5 s of the end', for every
+    utterance (the scorer looks up the gold questions)."""
+    ordered = sorted(meeting.utterances, key=lambda u: u.start_s or 0.0)
+    backchannels = backchannel_ids(ordered)
+    answers: dict[str, str | None] = {}
+    for index, utterance in enumerate(ordered):
+        answers[utterance.id] = None
+        end_s = utterance.end_s or utterance.start_s or 0.0
+        for reply in ordered[index + 1 :]:
+            if (reply.start_s or 0.0) > end_s + BASELINE_REPLY_S:
+                break
+            if reply.speaker != utterance.speaker and reply.id not in backchannels:
+                answers[utterance.id] = reply.speaker
+                break
+    return answers
+
+
+# -- answered questions ------------------------------------------------------------------------
+
+
+def resolve_predictor(target: str | AnswerPredictor) -> AnswerPredictor:
+    """A predictor from a callable or a "module:function" path."""
+    if callable(target):
+        return target
+    module_name, _, name = target.partition(":")
+    predictor: AnswerPredictor = getattr(importlib.import_module(module_name), name)
+    return predictor
+
+
+def answered_accuracy(
+    root: Path,
+    split: str,
+    predict_answers: AnswerPredictor,
+    punctuation: bool = True,
+    meetings: Sequence[str] | None = None,
+) -> AnsweredEval:
+    """Accuracy of answered vs unanswered over the gold questions of `split`, and how often
+    the answering speaker is the right one."""
+    result = AnsweredEval()
+    for meeting_id in meetings or meeting_ids(root, split):
+        meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
+        _score_answers(result, predict_answers(meeting), gold)
+    return result
+
+
+def _score_answers(
+    result: AnsweredEval, predicted: Mapping[str, str | None], gold: Mapping[str, GoldUnit]
+) -> None:
+    for question_id, answer_id in gold_answers(gold).items():
+        answerer = gold[answer_id].speaker if answer_id is not None else None
+        result.add(predicted.get(question_id), answerer)
+
+
+# -- the evaluation ----------------------------------------------------------------------------
+
+
+def evaluate(
+    root: Path,
+    split: str = "val",
+    punctuation: bool = True,
+    tier: str | None = "fast",
+    meetings: Sequence[str] | None = None,
+    baselines: bool = True,
+    trained_baselines: bool = True,
+    answer_predictors: Mapping[str, str | AnswerPredictor] | None = None,
+    classifier: ActClassifier | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ActsEval:
+    """Classify every unit of `split` with the given tier and score it, with the baselines and
+    the answered-question predictors (`ANSWER_PREDICTORS` when None) beside it.
+    `trained_baselines=False` skips the tf-idf baselines (they train on the train split)."""
+    classifier = classifier or load_act_classifier(tier)
+    predictors = {
+        name: resolve_predictor(target)
+        for name, target in (
+            ANSWER_PREDICTORS if answer_predictors is None else answer_predictors
+        ).items()
+    }
+    result = ActsEval(split=split, punctuation=punctuation, tier=classifier.tier)
+    tfidf = TfidfBaseline(root, punctuation) if baselines and trained_baselines else None
+    baseline_scores: dict[str, dict[str, Score]] = {"question": {}, "rejection": {}}
+    if baselines:
+        if punctuation:
+            baseline_scores["question"]["'?' in the text"] = Score()
+        if tfidf is not None:
+            baseline_scores["question"]["tf-idf + logistic regression"] = Score()
+            baseline_scores["rejection"]["tf-idf + logistic regression"] = Score()
+        baseline_scores["rejection"]["opens with a refusal"] = Score()
+        result.answered["reply by another speaker within 5 s"] = AnsweredEval()
+    result.baselines = baseline_scores
+    for name in predictors:
+        result.answered[name] = AnsweredEval()
+    embedded_before = classifier.embedded
+
+    for meeting_id in meetings or meeting_ids(root, split):
+        if progress is not None:
+            progress(meeting_id)
+        meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
+        utterances = list(meeting.utterances)
+        scores = classifier.predict(utterances, punctuated=punctuation)
+        scored = [u for u in utterances if not is_unlabelled(gold[u.id])]
+        keep = {u.id for u in scored}
+        result.meetings += 1
+        result.units += len(utterances)
+        result.scored_units += len(scored)
+        gold_questions = {u.id for u in scored if gold[u.id].is_question}
+        gold_rejections = {u.id for u in scored if gold[u.id].is_rejection}
+        result.questions += len(gold_questions)
+        result.rejections += len(gold_rejections)
+        by_id = {u.id: s for u, s in zip(utterances, scores, strict=True) if u.id in keep}
+        predicted_questions = {i for i, s in by_id.items() if s.is_question}
+        result.question.add(predicted_questions, gold_questions)
+        result.rejection.add({i for i, s in by_id.items() if s.is_rejection}, gold_rejections)
+        for name in QUESTION_TYPES:
+            result.question_types[name].add(
+                {i for i in predicted_questions if by_id[i].question_type == name},
+                {i for i in gold_questions if question_type(gold[i]) == name},
+            )
+        result.type_correct += sum(
+            1 for i in predicted_questions & gold_questions
+            if by_id[i].question_type == question_type(gold[i])
+        )  # fmt: skip
+        if baselines:
+            _add_baselines(result, scored, gold_questions, gold_rejections, tfidf, punctuation)
+            _score_answers(
+                result.answered["reply by another speaker within 5 s"],
+                baseline_answers(meeting),
+                gold,
+            )
+        for name, predictor in predictors.items():
+            _score_answers(result.answered[name], predictor(meeting), gold)
+    result.embedded = classifier.embedded - embedded_before
+    return result
+
+
+def _add_baselines(
+    result: ActsEval,
+    scored: Sequence[Utterance],
+    gold_questions: set[str],
+    gold_rejections: set[str],
+    tfidf: TfidfBaseline | None,
+    punctuation: bool,
+) -> None:
+    questions, rejections = result.baselines["question"], result.baselines["rejection"]
+    if punctuation:
+        questions["'?' in the text"].add(baseline_question_mark(scored), gold_questions)
+    if tfidf is not None:
+        questions["tf-idf + logistic regression"].add(
+            tfidf.predict("question", scored), gold_questions
+        )
+        rejections["tf-idf + logistic regression"].add(
+            tfidf.predict("rejection", scored), gold_rejections
+        )
+    rejections["opens with a refusal"].add(baseline_refusal(scored), gold_rejections)
+
+
+def format_text(result: ActsEval) -> str:
+    """A plain-text table of the figures."""
+    variant = "with punctuation" if result.punctuation else "without punctuation (raw ASR style)"
+    lines = [
+        f"Dialog acts on MRDA {result.split} ({result.meetings} meetings, {result.scored_units} "
+        f"labelled units of {result.units}), {variant}, {result.tier} tier"
+        + (f" ({result.embedded} units embedded)" if result.tier == "accurate" else ""),
+    ]
+    header = f"{'method':<42}{'precision':>10}{'recall':>8}{'F1':>7}"
+    for task, score, count in (
+        ("question", result.question, result.questions),
+        ("rejection", result.rejection, result.rejections),
+    ):
+        lines += ["", f"{task} ({count} in gold)", header]
+        for name, row in (("voiceshare", score), *result.baselines.get(task, {}).items()):
+            lines.append(_row(name, row))
+    lines += ["", f"question type (type accuracy on questions found {result.type_accuracy:.3f})"]
+    lines.append(header)
+    for name, row in result.question_types.items():
+        lines.append(_row(name, row))
+    if result.answered:
+        lines += ["", "answered vs unanswered (gold questions)"]
+        lines.append(f"{'method':<42}{'accuracy':>10}{'answerer':>10}")
+        for name, answered in result.answered.items():
+            lines.append(f"{name:<42}{answered.accuracy:>10.3f}{answered.answerer_accuracy:>10.3f}")
+    return "\n".join(lines)
+
+
+def _row(name: str, score: Score) -> str:
+    return f"{name:<42}{score.precision:>10.3f}{score.recall:>8.3f}{score.f1:>7.3f}"

