@@ -106,7 +106,7 @@ def _load(target: str) -> Any:
         from transformers.utils import logging as transformers_logging
     except ImportError:
         raise MissingExtraError("Sentence embeddings (the accurate language tier)", "nlp") from None
-    transformers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     local = Path(target).expanduser()
     looks_local = local.exists() or target.startswith((".", "/", "~"))
     if (
