@@ -113,6 +113,9 @@ class BatchSettings:
 
     options: Options
     formats: tuple[str, ...]
+    # CPU threads each worker's numeric libraries may use, so that parallel workers share the
+    # machine instead of each taking every core (None: the library default).
+    threads_per_worker: int | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,10 @@ def init_worker(settings: BatchSettings) -> None:
     heavy models will be loaded once per process and reused for every meeting."""
     global _settings
     _settings = settings
+    if settings.threads_per_worker:
+        # Read by PyTorch and BLAS when they are first imported, which happens after this.
+        for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ[variable] = str(settings.threads_per_worker)
 
 
 def analyse_file(path: Path) -> Analysed | Failed:
@@ -340,7 +347,8 @@ def run_batch(
         else:
             todo.append(item)
 
-    settings = BatchSettings(options, tuple(r.name for r in renderers))
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
+    settings = BatchSettings(options, tuple(r.name for r in renderers), threads)
     if jobs <= 1 or len(todo) <= 1:
         init_worker(settings)
         for item in todo:
