@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from voiceshare.errors import VoiceshareError
+from voiceshare.files import write_atomic
 from voiceshare.metrics.speaking import name_key
 from voiceshare.pipeline import Options
 from voiceshare.store import MeetingRecord, Store, StoredMeeting
@@ -502,18 +503,6 @@ def _unique(stem: str, used: set[str]) -> str:
         candidate, number = f"{stem}-{number}", number + 1
     used.add(candidate)
     return candidate
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Like `cli.write_atomic` (a temporary file and a rename), kept here so the library does
-    not import the CLI."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 # -- the index --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,9 @@ import click
 
 from voiceshare import __version__
 from voiceshare.errors import VoiceshareError
+from voiceshare.files import expand_inputs, write_atomic
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-# When a folder is given, these files beside the transcripts are not meetings.
-_SKIP_NAMES = ("readme", "license", "licence", "changelog", "metadata")
-_SKIP_SUFFIXES = (".md", ".rst", ".py", ".sh", ".yaml", ".yml", ".toml", ".html", ".pdf")
 
 
 def _stderr(message: str, style: str = "") -> None:
@@ -42,34 +39,6 @@ def cli() -> None:
     Example:
       voiceshare analyze meeting.vtt -o reports/ --format json,md
     """
-
-
-def expand_inputs(inputs: tuple[str, ...]) -> Iterator[Path]:
-    """Files named directly, and the files inside named folders (recursively, sorted)."""
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = child.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                lower = child.name.lower()
-                if lower.startswith(_SKIP_NAMES) or child.suffix.lower() in _SKIP_SUFFIXES:
-                    continue
-                yield child
-        else:
-            yield path
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _unique(stem: str, used: set[str]) -> str:
@@ -198,6 +167,34 @@ def analyze(
         raise click.exceptions.Exit(_fail(f"{failures} of {len(files)} {noun} failed."))
 
 
+def mrda_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every `eval` command shares: the corpus, the split, the text variant."""
+    options = (
+        click.option(
+            "--mrda",
+            "mrda",
+            required=True,
+            type=click.Path(path_type=Path),
+            help="Folder of the ICSI MRDA corpus (dadb/, transcripts/, metadata/).",
+        ),
+        click.option(
+            "--split",
+            default="val",
+            show_default=True,
+            type=click.Choice(["train", "val", "test"]),
+            help="Which meetings to score (the models were trained on train).",
+        ),
+        click.option(
+            "--no-punctuation",
+            is_flag=True,
+            help="Lowercase the text and strip punctuation and cut-off marks first, like raw ASR.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.group(context_settings=CONTEXT, name="eval")
 def eval_group() -> None:
     """Measure voiceshare's analyses against annotated meetings.
@@ -209,25 +206,7 @@ def eval_group() -> None:
 
 
 @eval_group.command("interruptions", context_settings=CONTEXT)
-@click.option(
-    "--mrda",
-    "mrda",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder of the ICSI MRDA corpus (dadb/, transcripts/, metadata/).",
-)
-@click.option(
-    "--split",
-    default="val",
-    show_default=True,
-    type=click.Choice(["train", "val", "test"]),
-    help="Which meetings to score (the model was tuned on train).",
-)
-@click.option(
-    "--no-punctuation",
-    is_flag=True,
-    help="Lowercase the text and strip punctuation and cut-off marks first, like raw ASR.",
-)
+@mrda_options
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_interruptions(mrda: Path, split: str, no_punctuation: bool, as_json: bool) -> None:
     """Precision, recall and F1 of interruption detection against the MRDA annotators.
@@ -252,25 +231,7 @@ def eval_interruptions(mrda: Path, split: str, no_punctuation: bool, as_json: bo
 
 
 @eval_group.command("acts", context_settings=CONTEXT)
-@click.option(
-    "--mrda",
-    "mrda",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder of the ICSI MRDA corpus (dadb/, transcripts/, metadata/).",
-)
-@click.option(
-    "--split",
-    default="val",
-    show_default=True,
-    type=click.Choice(["train", "val", "test"]),
-    help="Which meetings to score (the models were trained on train).",
-)
-@click.option(
-    "--no-punctuation",
-    is_flag=True,
-    help="Lowercase the text and strip punctuation and cut-off marks first, like raw ASR.",
-)
+@mrda_options
 @click.option(
     "--tier",
     type=click.Choice(["fast", "accurate"]),

@@ -475,7 +475,7 @@ def render_html(trends: Trends) -> str:
 
 def write_trends(trends: Trends, outdir: Path, formats: Sequence[str]) -> list[Path]:
     """Write the chosen formats into `outdir` (each file atomically); returns the paths."""
-    from voiceshare.batch import write_atomic
+    from voiceshare.files import write_atomic
 
     files: dict[str, str] = {}
     for name in formats:
