@@ -28,3 +28,7 @@ class MissingExtraError(VoiceshareError):
             f"run `pip install 'voiceshare[{extra}]'`."
         )
         self.extra = extra
+
+
+class AudioError(InputError):
+    """A recording cannot be decoded or holds nothing to analyze (corrupt, silent, no speech)."""
