@@ -177,6 +177,8 @@ def settings_hash(options: Options, team: str | None) -> str:
         "input_format": options.input_format,
         "team": team,
     }
+    if options.audio is not None:  # recordings: how they were diarized shapes the meeting
+        settings["audio"] = repr(options.audio)
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 

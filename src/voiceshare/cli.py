@@ -9,13 +9,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from voiceshare import __version__
 from voiceshare.errors import VoiceshareError
 from voiceshare.files import expand_inputs, write_atomic
+
+if TYPE_CHECKING:
+    from voiceshare.audio.recording import AudioOptions
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -39,6 +42,115 @@ def cli() -> None:
     Example:
       voiceshare analyze meeting.vtt -o reports/ --format json,md
     """
+
+
+def audio_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say how recordings are diarized (and transcribed), shared by
+    `analyze`, `batch` and `diarize`; they gather into one `audio` argument."""
+    from voiceshare.audio.recording import (
+        BACKENDS,
+        DEFAULT_PYANNOTE_PIPELINE,
+        DEFAULT_WHISPER_MODEL,
+    )
+
+    options = [
+        click.option(
+            "--backend",
+            type=click.Choice(BACKENDS),
+            default="builtin",
+            show_default=True,
+            help="Diarizer for recordings: the offline built-in one, or pyannote.audio "
+            "(needs the pyannote extra, and HF_TOKEN or a local pipeline folder).",
+        ),
+        click.option("--num-speakers", type=click.IntRange(1), help="Exact number of speakers."),
+        click.option("--min-speakers", type=click.IntRange(1), help="At least this many speakers."),
+        click.option("--max-speakers", type=click.IntRange(1), help="At most this many speakers."),
+        click.option(
+            "--pyannote-pipeline",
+            default=DEFAULT_PYANNOTE_PIPELINE,
+            show_default=True,
+            help="pyannote pipeline: a Hugging Face name or a local folder (see models/README.md).",
+        ),
+        click.option(
+            "--voices",
+            "voices_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Enrolled voices file (default: VOICESHARE_VOICES or voices.json in the user "
+            "data folder); matching speakers are named.",
+        ),
+    ]
+    if command.__name__ != "diarize":
+        options += [
+            click.option(
+                "--transcribe/--no-transcribe",
+                default=False,
+                help="Transcribe recordings with Whisper so questions, dismissals and credit "
+                "can be analysed (accuracy depends on the model).",
+            ),
+            click.option(
+                "--whisper-model",
+                default=DEFAULT_WHISPER_MODEL,
+                show_default=True,
+                help="Whisper model for --transcribe: a Hugging Face name or a local folder.",
+            ),
+            click.option(
+                "--language", help="Spoken language for Whisper, e.g. en (default: detect)."
+            ),
+        ]
+
+    def gather(**kwargs: Any) -> Any:
+        from voiceshare.audio.recording import AudioOptions
+
+        audio = AudioOptions(
+            backend=kwargs.pop("backend"),
+            num_speakers=kwargs.pop("num_speakers"),
+            min_speakers=kwargs.pop("min_speakers"),
+            max_speakers=kwargs.pop("max_speakers"),
+            pyannote_pipeline=kwargs.pop("pyannote_pipeline"),
+            voices=kwargs.pop("voices_file"),
+            transcribe=kwargs.pop("transcribe", False),
+            whisper_model=kwargs.pop("whisper_model", DEFAULT_WHISPER_MODEL),
+            language=kwargs.pop("language", None),
+        )
+        return command(audio=audio, **kwargs)
+
+    import functools
+
+    wrapped = functools.update_wrapper(gather, command)
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped
+
+
+class _StageBar:
+    """A rich progress bar for the slow stages of one recording (diarizing, transcribing)."""
+
+    def __init__(self, label: str) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._label = label
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _StageBar:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(f"{self._label}: {stage}", total=1.0)
+        self._progress.update(self._tasks[stage], completed=min(1.0, fraction))
 
 
 def _unique(stem: str, used: set[str]) -> str:
@@ -94,6 +206,7 @@ def _unique(stem: str, used: set[str]) -> str:
     "--input-format",
     help="Skip format detection and read every input as this format (see `voiceshare formats`).",
 )
+@audio_options
 def analyze(
     inputs: tuple[str, ...],
     outdir: Path,
@@ -103,17 +216,21 @@ def analyze(
     pseudonymize: bool,
     pseudonym_key: str | None,
     input_format: str | None,
+    audio: AudioOptions,
 ) -> None:
-    """Analyze meeting transcripts and write one report per meeting.
+    """Analyze meeting transcripts or recordings and write one report per meeting.
 
-    INPUT is a transcript file or a folder of them (WebVTT, SRT, text, ASR JSON, CHAT, STM,
-    RTTM, CSV, Teams .docx...: run `voiceshare formats`). The format is detected from the
-    content. A file that cannot be read is reported in one line and the others go on; the exit
-    status is non-zero if any failed.
+    INPUT is a transcript file, a recording, or a folder of them (WebVTT, SRT, text, ASR JSON,
+    CHAT, STM, RTTM, CSV, Teams .docx...: run `voiceshare formats`; recordings in any format
+    FFmpeg reads). The format is detected from the content. A recording is diarized (speaking
+    time, turns and timing-based interruptions) and, with --transcribe, transcribed so the
+    language analysis runs too. A file that cannot be read is reported in one line and the
+    others go on; the exit status is non-zero if any failed.
 
     \b
     Examples:
       voiceshare analyze standup.vtt
+      voiceshare analyze retro.m4a --num-speakers 5 --format json,html
       voiceshare analyze exports/ -o reports/ --format json,md --attendees "Ana Ruiz,Ben Ode"
       voiceshare analyze call.json --speaker-map people.yaml --pseudonymize
     """
@@ -128,6 +245,7 @@ def analyze(
         pseudonymise=pseudonymize,
         pseudonym_key=pseudonym_key,
         input_format=input_format,
+        audio=audio,
     )
     files = list(expand_inputs(inputs))
     if not files:
@@ -137,7 +255,8 @@ def analyze(
     used: set[str] = set()
     for path in files:
         try:
-            meeting, report = report_for_file(path, options)
+            with _StageBar(path.name) as bar:
+                meeting, report = report_for_file(path, options, bar)
             stem = _unique(output_stem(path, meeting, options), used)
             written = []
             for renderer in renderers:
@@ -357,6 +476,7 @@ def team_option(help_text: str) -> Callable[[Any], Any]:
     help="Secret that makes pseudonyms stable across meetings (implies --pseudonymize).",
 )
 @click.option("--input-format", help="Read every input as this format (see `voiceshare formats`).")
+@audio_options
 @click.option(
     "--force", is_flag=True, help="Analyse again files the store already has (default: skip)."
 )
@@ -373,6 +493,7 @@ def batch(
     pseudonym_key: str | None,
     input_format: str | None,
     force: bool,
+    audio: AudioOptions,
 ) -> None:
     """Analyze every transcript under DIR in parallel, into report files and the store.
 
@@ -410,6 +531,7 @@ def batch(
         pseudonymise=pseudonymize,
         pseudonym_key=pseudonym_key,
         input_format=input_format,
+        audio=audio,
     )
     files = list(expand_inputs(inputs))
     if not files:
@@ -594,6 +716,128 @@ def trends(
     _stderr(
         f"{result.meetings} meetings, {len(result.people)} people, "
         f"{len(result.watchlist)} on the watch list -> {', '.join(map(str, written))}"
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("recording", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RTTM file to write (default: the recording's name with .rttm, in the current folder).",
+)
+@audio_options
+def diarize(recording: Path, output: Path | None, audio: AudioOptions) -> None:
+    """Find who spoke when in a recording and write the speaker turns as RTTM.
+
+    \b
+    Examples:
+      voiceshare diarize standup.m4a -o standup.rttm
+      voiceshare diarize board.mp3 --min-speakers 4 --max-speakers 8
+      voiceshare diarize call.wav --backend pyannote --pyannote-pipeline models/pyannote-community-1
+    """
+    from voiceshare.audio.recording import diarize as run
+
+    with _StageBar(recording.name) as bar:
+        result = run(recording, audio, bar)
+    target = output or Path(recording.stem + ".rttm")
+    write_atomic(target, result.to_rttm(recording.stem))
+    for warning in result.warnings:
+        _stderr(f"warning: {recording}: {warning}", "yellow")
+    speech = sum(turn.duration_s for turn in result.turns)
+    _stderr(
+        f"{recording} -> {target}: {len(result.speakers)} speakers, {len(result.turns)} turns, "
+        f"{speech:.0f} s of speech in {result.duration_s:.0f} s ({result.backend} diarizer"
+        + ("" if result.overlap_detected else "; overlapping speech is not detected")
+        + ")"
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.argument("clip", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--voices",
+    "voices_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Voices file to add to (default: VOICESHARE_VOICES or voices.json in the user data "
+    "folder).",
+)
+def enroll(name: str, clip: Path, voices_file: Path | None) -> None:
+    """Remember NAME's voice from CLIP (a few seconds of them speaking alone), so later
+    recordings name them instead of SPEAKER_01. The voice print stays on this machine.
+
+    \b
+    Example:
+      voiceshare enroll "Priya Nair" priya-intro.m4a
+    """
+    from voiceshare.audio.voices import enroll as run
+
+    path = run(name, clip, voices_file)
+    _stderr(f"enrolled {' '.join(name.split())!r} from {clip} into {path}")
+
+
+@eval_group.command("diarization", context_settings=CONTEXT)
+@click.option(
+    "--audio",
+    "recording",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The recording to diarize.",
+)
+@click.option(
+    "--reference",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Reference turns: RTTM, or any timed transcript (STM, CHAT, WebVTT...).",
+)
+@click.option(
+    "--collar",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    help="Seconds around each reference boundary left out of scoring.",
+)
+@click.option("--skip-overlap", is_flag=True, help="Leave overlapped reference speech out.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@audio_options
+def eval_diarization(
+    recording: Path,
+    reference: Path,
+    collar: float,
+    skip_overlap: bool,
+    as_json: bool,
+    audio: AudioOptions,
+) -> None:
+    """Diarization error rate of a diarizer on a recording, with its components.
+
+    \b
+    Example:
+      voiceshare eval diarization --audio sample.wav --reference sample.rttm
+    """
+    import json
+
+    from voiceshare.audio.recording import diarize as run
+    from voiceshare.evaluation.diarization import score_file
+
+    with _StageBar(recording.name) as bar:
+        result = run(recording, audio, bar)
+    figures = score_file(result, reference, collar, skip_overlap)
+    if as_json:
+        click.echo(json.dumps({"backend": result.backend, **figures.as_dict()}, indent=2))
+        return
+    click.echo(
+        f"{recording.name}: {result.backend} diarizer, collar {collar:g} s"
+        + (", overlap skipped" if skip_overlap else "")
+    )
+    click.echo(f"  DER          {figures.der:7.1%}")
+    click.echo(f"  missed       {figures.missed:7.1%}")
+    click.echo(f"  false alarm  {figures.false_alarm:7.1%}")
+    click.echo(f"  confusion    {figures.confusion:7.1%}")
+    click.echo(
+        f"  speakers     {figures.hypothesis_speakers} found, {figures.reference_speakers} in the "
+        f"reference; {figures.reference_speech_s:.1f} s of reference speech"
     )
 
 

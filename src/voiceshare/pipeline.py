@@ -3,15 +3,19 @@ batch runner and web service all go through `report_for_file`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voiceshare.analysis import analyze
 from voiceshare.identity import apply_speaker_map, pseudonymise
 from voiceshare.model import Meeting
 from voiceshare.readers import read_meeting
 from voiceshare.report.model import MeetingReport
+
+if TYPE_CHECKING:
+    from voiceshare.audio.recording import AudioOptions
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class Options:
     pseudonymise: bool = False
     pseudonym_key: str | None = None
     input_format: str | None = None
+    audio: AudioOptions | None = None  # how recordings are diarized; defaults when None
 
     @property
     def hides_names(self) -> bool:
@@ -40,9 +45,26 @@ def prepare(meeting: Meeting, options: Options) -> Meeting:
     return meeting
 
 
-def report_for_file(path: Path, options: Options) -> tuple[Meeting, MeetingReport]:
-    """Read and analyze one file; raises `VoiceshareError` subclasses for bad input."""
-    meeting = prepare(read_meeting(path, options.input_format), options)
+def read_input(
+    path: Path, options: Options, progress: Callable[[str, float], None] | None = None
+) -> Meeting:
+    """A transcript is read; a recording (recognised by its content) is diarized and,
+    when asked, transcribed."""
+    from voiceshare.audio.decode import looks_like_audio
+
+    if options.input_format is None and looks_like_audio(path):
+        from voiceshare.audio.recording import AudioOptions, meeting_from_recording
+
+        return meeting_from_recording(path, options.audio or AudioOptions(), progress)
+    return read_meeting(path, options.input_format)
+
+
+def report_for_file(
+    path: Path, options: Options, progress: Callable[[str, float], None] | None = None
+) -> tuple[Meeting, MeetingReport]:
+    """Read (or diarize) and analyze one file; raises `VoiceshareError` subclasses for bad
+    input. `progress(stage, fraction)` follows the slow stages of a recording."""
+    meeting = prepare(read_input(path, options, progress), options)
     report = analyze(meeting)
     if options.hides_names:
         report = replace(report, pseudonymised=True)

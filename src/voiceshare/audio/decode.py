@@ -19,8 +19,23 @@ if TYPE_CHECKING:
 
 SAMPLE_RATE = 16_000
 AUDIO_SUFFIXES = frozenset(
-    {".wav", ".flac", ".mp3", ".m4a", ".mp4", ".webm", ".ogg", ".oga", ".opus", ".aac", ".wma",
-     ".mkv", ".mov", ".aiff", ".aif"}
+    {
+        ".wav",
+        ".flac",
+        ".mp3",
+        ".m4a",
+        ".mp4",
+        ".webm",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".aac",
+        ".wma",
+        ".mkv",
+        ".mov",
+        ".aiff",
+        ".aif",
+    }
 )
 # Leading bytes of the containers above, so a recording with a wrong or missing suffix is still
 # recognised (content sniffed, not trusted from the name).
@@ -75,9 +90,21 @@ def probe(path: Path) -> AudioInfo:
     if not path.is_file():
         raise InputError(f"{path}: no such file.")
     result = subprocess.run(
-        [_tool("ffprobe"), "-v", "error", "-select_streams", "a:0", "-show_entries",
-         "stream=codec_name,channels,sample_rate:format=duration", "-of", "json", str(path)],
-        capture_output=True, text=True, check=False,
+        [
+            _tool("ffprobe"),
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream=codec_name,channels,sample_rate:format=duration",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise AudioError(f"{path}: cannot be decoded as audio ({_ffmpeg_reason(result.stderr)}).")
@@ -111,12 +138,28 @@ def stream_blocks(
 
     probe(path)  # a clear sentence for a file with no audio before starting the decoder
     command = [
-        _tool("ffmpeg"), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
-        "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-acodec", "pcm_f32le", "-",
+        _tool("ffmpeg"),
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-ac",
+        "1",
+        "-ar",
+        str(sample_rate),
+        "-f",
+        "f32le",
+        "-acodec",
+        "pcm_f32le",
+        "-",
     ]
     block_bytes = int(block_s * sample_rate) * 4
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     decoded = 0
     try:
         while True:

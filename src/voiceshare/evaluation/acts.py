@@ -226,9 +226,9 @@ def _fit_tfidf(
     texts: list[str], labels: list[bool], tune_texts: list[str], tune_labels: list[bool]
 ) -> tuple[Any, float]:
     """A fitted pipeline and the best-F1 threshold on the tuning texts (0.5 without them)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-    from sklearn.pipeline import make_pipeline  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
 
     model = make_pipeline(
         TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+"),
