@@ -75,7 +75,7 @@ def test_corrupt_recording_is_one_clear_error(tmp_path: Path, sample: Path) -> N
     """A wav header followed by garbage, or cut off after the header, cannot be decoded."""
     corrupt = tmp_path / "corrupt.wav"
     corrupt.write_bytes(b"RIFF\x24\x00\x00\x00WAVEjunkjunkjunk" + bytes(range(256)) * 4)
-    with pytest.raises(AudioError, match="corrupt.wav"):
+    with pytest.raises(AudioError, match=r"corrupt\.wav"):
         decode(corrupt)
 
 
