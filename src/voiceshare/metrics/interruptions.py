@@ -405,7 +405,13 @@ def analyze_interruptions(
                 )
             )
         evidence: Evidence = "timing+text"
-        if not has_overlap:
+        if not has_overlap and not any(u.text for u in ordered):
+            notes.append(
+                "The speaker turns never overlap and carry no words (speaker timings without "
+                "a transcript), so interruptions rest on timing alone, on how quickly the next "
+                "person started; attempts that failed cannot be seen."
+            )
+        elif not has_overlap:
             notes.append(
                 "The transcript's timings never overlap (cues were laid end to end), so "
                 "interruptions rest on the text and on how quickly the next person started; "
