@@ -276,3 +276,27 @@ def test_cli_bad_recording_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert "broken.m4a" in err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_batch_takes_recordings_beside_transcripts(tmp_path: Path, sample: Path) -> None:
+    """A folder holding a recording and a transcript: both analysed, both stored; a corrupt
+    recording is reported and the rest go on."""
+    from voiceshare.store import Store
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "2024-03-05 call.wav").symlink_to(sample)
+    (exports / "standup.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:00.000 --> 00:00:04.000\nAna: Morning, shall we start?\n\n"
+        "2\n00:00:04.500 --> 00:00:09.000\nBen: Yes, I finished the export.\n"
+    )
+    (exports / "broken.mp3").write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff" * 100)
+    store_url = f"sqlite:///{tmp_path / 'store.db'}"
+    code = main(["batch", str(exports), "-o", str(tmp_path / "out"), "--store", store_url])
+    assert code == 1  # the broken recording
+    with Store.open(store_url) as store:
+        assert store.meeting_count() == 2
+        dates = {m.title: m.date for m in store.meetings()}
+    assert str(dates["2024-03-05 call"]) == "2024-03-05"  # the date in the file name
+    report = json.loads((tmp_path / "out" / "2024-03-05 call.json").read_text())
+    assert len(report["speakers"]) == 2
