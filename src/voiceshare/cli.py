@@ -69,7 +69,8 @@ def audio_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--pyannote-pipeline",
             default=DEFAULT_PYANNOTE_PIPELINE,
             show_default=True,
-            help="pyannote pipeline: a Hugging Face name or a local folder (see models/README.md).",
+            help="pyannote pipeline: a Hugging Face name or a local folder "
+            "(see models/README-pyannote.md).",
         ),
         click.option(
             "--voices",
