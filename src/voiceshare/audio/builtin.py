@@ -17,8 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceshare.audio.turns import Diarization, SpeakerTurn
-from voiceshare.errors import AudioError, ConfigError
+from voiceshare.audio.turns import (
+    Diarization,
+    SpeakerTurn,
+    check_speaker_counts,
+    renumber_speakers,
+)
+from voiceshare.errors import AudioError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -374,7 +379,7 @@ class BuiltinDiarizer:
         max_speakers: int | None = None,
         progress: Progress | None = None,
     ) -> tuple[Diarization, AudioFeatures]:
-        _check_counts(num_speakers, min_speakers, max_speakers)
+        check_speaker_counts(num_speakers, min_speakers, max_speakers)
 
         def stage(low: float, high: float) -> Progress | None:
             if progress is None:
@@ -393,7 +398,7 @@ class BuiltinDiarizer:
                 features.embeddings, self.settings, num_speakers, min_speakers, max_speakers
             )
             turns = label_frames(features, labels, self.settings)
-        turns = _renumber(turns)
+        turns = renumber_speakers(turns)
         if progress:
             progress(1.0)
         diarization = Diarization.from_turns(
@@ -402,25 +407,5 @@ class BuiltinDiarizer:
         return diarization, features
 
 
-def _renumber(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
-    """Number speakers in order of first speech: SPEAKER_00 speaks first."""
-    order: dict[str, str] = {}
-    for turn in sorted(turns):
-        order.setdefault(turn.speaker, f"SPEAKER_{len(order):02d}")
-    return [SpeakerTurn(t.start_s, t.end_s, order[t.speaker]) for t in turns]
-
-
 def _name(source: Path | object) -> str:
     return str(source) if isinstance(source, Path) else "The recording"
-
-
-def _check_counts(num: int | None, low: int | None, high: int | None) -> None:
-    for label, value in (
-        ("--num-speakers", num),
-        ("--min-speakers", low),
-        ("--max-speakers", high),
-    ):
-        if value is not None and value < 1:
-            raise ConfigError(f"{label} must be at least 1, not {value}.")
-    if low is not None and high is not None and low > high:
-        raise ConfigError(f"--min-speakers ({low}) is more than --max-speakers ({high}).")

@@ -34,7 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voiceshare.audio.turns import Diarization, SpeakerTurn
+from voiceshare.audio.turns import (
+    Diarization,
+    SpeakerTurn,
+    check_speaker_counts,
+    renumber_speakers,
+)
 from voiceshare.errors import AudioError, ConfigError, MissingExtraError, VoiceshareError
 
 if TYPE_CHECKING:
@@ -152,7 +157,7 @@ class PyannoteDiarizer:
         import numpy as np
         import torch
 
-        _check_counts(num_speakers, min_speakers, max_speakers)
+        check_speaker_counts(num_speakers, min_speakers, max_speakers)
         if audio.ndim != 1:
             raise ValueError(f"expected mono samples (one dimension), got shape {audio.shape}")
         if audio.size == 0:
@@ -179,7 +184,7 @@ class PyannoteDiarizer:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             output = self._pipeline(file, hook=tracker, **counts)
-        turns = _renumber(_turns(output, duration_s))
+        turns = renumber_speakers(_turns(output, duration_s))
         if not turns:
             raise AudioError("pyannote found no speech in the recording.")
         tracker.report(1.0)
@@ -356,19 +361,6 @@ def _turns(output: Any, duration_s: float) -> list[SpeakerTurn]:
     return turns
 
 
-def _renumber(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
-    """Number speakers in order of first speech, as the built-in diarizer does."""
-    order: dict[str, str] = {}
-    for turn in sorted(turns, key=lambda t: (t.start_s, t.end_s)):
-        if turn.end_s > turn.start_s:
-            order.setdefault(turn.speaker, f"SPEAKER_{len(order):02d}")
-    return [
-        SpeakerTurn(turn.start_s, turn.end_s, order[turn.speaker])
-        for turn in turns
-        if turn.speaker in order
-    ]
-
-
 def _pipeline_warnings(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
     """What pyannote's pipeline itself warned about (a speaker count outside the bounds
     asked for...), one line each; numerical warnings from torch and numpy are dropped."""
@@ -380,18 +372,6 @@ def _pipeline_warnings(caught: list[warnings.WarningMessage]) -> tuple[str, ...]
             if note and note not in notes:
                 notes.append(note)
     return tuple(notes)
-
-
-def _check_counts(num: int | None, low: int | None, high: int | None) -> None:
-    for label, value in (
-        ("--num-speakers", num),
-        ("--min-speakers", low),
-        ("--max-speakers", high),
-    ):
-        if value is not None and value < 1:
-            raise ConfigError(f"{label} must be at least 1, not {value}.")
-    if low is not None and high is not None and low > high:
-        raise ConfigError(f"--min-speakers ({low}) is more than --max-speakers ({high}).")
 
 
 def _first_line(error: BaseException) -> str:

@@ -197,9 +197,7 @@ class Transcriber:
             joins_previous = bool(words) and (
                 all(c in _APPENDED for c in stripped)
                 or all(c in _PREPENDED for c in previous)
-                or not (
-                    text[0].isspace() or after_special or _UNSPACED_SCRIPT.search(stripped)
-                )
+                or not (text[0].isspace() or after_special or _UNSPACED_SCRIPT.search(stripped))
             )
             if joins_previous:
                 words[-1][0] += text

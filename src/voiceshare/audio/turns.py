@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from voiceshare.errors import ConfigError
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class SpeakerTurn:
@@ -73,3 +75,26 @@ class Diarization:
             for turn in self.turns
         ]
         return "\n".join(lines) + ("\n" if lines else "")
+
+
+def renumber_speakers(turns: Iterable[SpeakerTurn]) -> list[SpeakerTurn]:
+    """Label speakers SPEAKER_00, SPEAKER_01... in order of first speech (empty turns dropped),
+    so every backend names speakers the same way."""
+    kept = [turn for turn in turns if turn.end_s > turn.start_s]
+    order: dict[str, str] = {}
+    for turn in sorted(kept, key=lambda t: (t.start_s, t.end_s)):
+        order.setdefault(turn.speaker, f"SPEAKER_{len(order):02d}")
+    return [SpeakerTurn(turn.start_s, turn.end_s, order[turn.speaker]) for turn in kept]
+
+
+def check_speaker_counts(num: int | None, low: int | None, high: int | None) -> None:
+    """Refuse speaker counts below one, or a minimum above the maximum, in one sentence."""
+    for label, value in (
+        ("--num-speakers", num),
+        ("--min-speakers", low),
+        ("--max-speakers", high),
+    ):
+        if value is not None and value < 1:
+            raise ConfigError(f"{label} must be at least 1, not {value}.")
+    if low is not None and high is not None and low > high:
+        raise ConfigError(f"--min-speakers ({low}) is more than --max-speakers ({high}).")
