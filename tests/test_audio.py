@@ -62,13 +62,17 @@ def test_streaming_blocks_equal_the_whole_file(sample: Path, sample_audio: np.nd
 
 
 def test_audio_is_recognised_by_content_not_name(tmp_path: Path, sample: Path) -> None:
-    """A wav renamed .txt is still audio; a text file named .mp3 is not."""
+    """A wav renamed .txt is still audio; a text file named .mp3, or a UTF-16 transcript, is
+    not."""
     renamed = tmp_path / "meeting.txt"
     renamed.write_bytes(sample.read_bytes())
     fake = tmp_path / "notes.mp3"
     fake.write_text("Alice: hello\nBob: hi\n")
+    utf16 = tmp_path / "minutes.vtt"
+    utf16.write_bytes("WEBVTT\n\n00:00.000 --> 00:01.000\nAna: hi\n".encode("utf-16"))
     assert looks_like_audio(renamed)
     assert not looks_like_audio(fake)
+    assert not looks_like_audio(utf16)  # FF FE starts both UTF-16 text and MPEG layer I
 
 
 def test_corrupt_recording_is_one_clear_error(tmp_path: Path, sample: Path) -> None:

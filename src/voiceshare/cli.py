@@ -124,31 +124,35 @@ def audio_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _StageBar:
-    """A rich progress bar for the slow stages of one recording (diarizing, transcribing)."""
+    """A rich progress bar for the slow stages of one recording (diarizing, transcribing);
+    it appears only once a stage reports, so reading a transcript prints nothing."""
 
     def __init__(self, label: str) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
         self._label = label
+        self._progress: Any = None
         self._tasks: dict[str, Any] = {}
 
     def __enter__(self) -> _StageBar:
-        self._progress.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._progress.__exit__(None, None, None)
+        if self._progress is not None:
+            self._progress.stop()
 
     def __call__(self, stage: str, fraction: float) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(f"{self._label}: {stage}", total=1.0)
         self._progress.update(self._tasks[stage], completed=min(1.0, fraction))

@@ -64,8 +64,9 @@ def looks_like_audio(path: Path) -> bool:
         return False
     if head.startswith(_SIGNATURES) or head[4:8] == _MP4_BRANDS:
         return True
-    # MPEG audio frames without an ID3 tag start with an 11-bit sync word.
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+    # MPEG audio frames without an ID3 tag start with an 11-bit sync word; only layers II and
+    # III count, since FF FE (layer I) is also the byte-order mark of a UTF-16 text file.
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 in (2, 4):
         return True
     return path.suffix.lower() in AUDIO_SUFFIXES and b"\x00" in head
 
