@@ -138,8 +138,8 @@ def test_speech_regions_hysteresis_and_minimum_length() -> None:
 
 
 def test_builtin_diarizer_on_the_pyannote_sample(shared_data: Path, sample: Path) -> None:
-    """Two speakers found; DER within the issue's 10% with the customary 0.25 s collar (16%
-    at no collar, where overlapped speech it cannot detect counts as missed)."""
+    """Two speakers found; DER within the issue's 10% with a 0.25 s collar, and 12.2% at no
+    collar, where the 7.8% of overlapped speech it cannot detect all counts as missed."""
     result = BuiltinDiarizer()(sample)
     assert result.backend == "builtin"
     assert not result.overlap_detected
@@ -149,7 +149,7 @@ def test_builtin_diarizer_on_the_pyannote_sample(shared_data: Path, sample: Path
     strict = score(result, reference(shared_data))
     lenient = score(result, reference(shared_data), collar_s=0.25)
     assert lenient.der <= 0.10
-    assert strict.der <= 0.20
+    assert strict.der <= 0.13
     assert strict.missed + strict.false_alarm + strict.confusion == pytest.approx(strict.der)
 
 
