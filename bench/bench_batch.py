@@ -12,7 +12,11 @@ cut into hours (a second pass renames the speakers so no file repeats). Then:
    dates): loading and rendering HTML, JSON and CSV, and the whole CLI command
    (target: under 2 s).
 
-Usage: .venv/bin/python bench/bench_batch.py [--files 100] [--store-url URL]
+Usage: .venv/bin/python bench/bench_batch.py [--files 100] [--threads-per-worker 1] [--scaling-only]
+
+With --threads-per-worker N, --jobs 1 and 2 are timed again with N PyTorch/BLAS threads in
+every worker: by default one job already uses every CPU through PyTorch, which leaves a second
+process little to gain, so this isolates how the process pool itself scales.
 """
 
 from __future__ import annotations
@@ -80,7 +84,7 @@ def _write_hour(folder: Path, number: int, rows: list[list[object]]) -> Path:
 
 
 def timed_batch(
-    files: list[Path], out: Path, jobs: int, store_url: str | None
+    files: list[Path], out: Path, jobs: int, store_url: str | None, threads: int | None = None
 ) -> tuple[float, float]:
     """Wall time of a batch and the time it spent in the store."""
     from voiceshare.batch import run_batch
@@ -90,7 +94,7 @@ def timed_batch(
     try:
         cpu_before = os.times()
         started = time.perf_counter()
-        result = run_batch(files, out, store=store, jobs=jobs)
+        result = run_batch(files, out, store=store, jobs=jobs, threads_per_worker=threads)
         elapsed = time.perf_counter() - started
         cpu_after = os.times()
     finally:
@@ -143,6 +147,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--copies", type=int, default=10, help="trends store: meetings x copies")
+    parser.add_argument(
+        "--threads-per-worker",
+        type=int,
+        help="also time --jobs 1 and 2 with this many PyTorch/BLAS threads in every worker: "
+        "process scaling alone (by default one job already uses every CPU through PyTorch)",
+    )
+    parser.add_argument("--scaling-only", action="store_true", help="skip store and trends")
     args = parser.parse_args()
     if not (shared_data() / "mrda" / "dadb").is_dir():
         sys.exit(f"MRDA data not found under {shared_data()} (set VOICESHARE_SHARED_DATA)")
@@ -159,10 +170,18 @@ def main() -> None:
 
         one, one_store = timed_batch(files, tmp_path / "out1", 1, f"sqlite:///{tmp_path}/1.db")
         two, two_store = timed_batch(files, tmp_path / "out2", 2, f"sqlite:///{tmp_path}/2.db")
-        bare, _ = timed_batch(files, tmp_path / "out3", 1, None)
         print(f"batch --jobs 1: {one:.1f} s ({len(files) / one:.1f} files/s)")
         print(f"batch --jobs 2: {two:.1f} s ({len(files) / two:.1f} files/s)")
         print(f"speedup --jobs 2 over --jobs 1: {one / two:.2f}x (target >= 1.7x)")
+        if args.threads_per_worker:
+            n = args.threads_per_worker
+            one_t, _ = timed_batch(files, tmp_path / "t1", 1, f"sqlite:///{tmp_path}/t1.db", n)
+            two_t, _ = timed_batch(files, tmp_path / "t2", 2, f"sqlite:///{tmp_path}/t2.db", n)
+            print(f"with {n} thread(s) per worker: --jobs 1 {one_t:.1f} s, --jobs 2 {two_t:.1f} s, "
+                  f"speedup {one_t / two_t:.2f}x")  # fmt: skip
+        if args.scaling_only:
+            return
+        bare, _ = timed_batch(files, tmp_path / "out3", 1, None)
         print(f"store time: {one_store:.2f} s of {one:.1f} s with --jobs 1 "
               f"({100 * one_store / one:.1f}%), {two_store:.2f} s of {two:.1f} s with --jobs 2 "
               f"({100 * two_store / two:.1f}%) (target < 5%)")  # fmt: skip

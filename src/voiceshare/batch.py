@@ -23,6 +23,7 @@ import io
 import json
 import multiprocessing
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -196,6 +197,8 @@ def init_worker(settings: BatchSettings) -> None:
         # Read by PyTorch and BLAS when they are first imported, which happens after this.
         for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             os.environ[variable] = str(settings.threads_per_worker)
+        if "torch" in sys.modules:  # one job runs in this process, where torch may be loaded
+            sys.modules["torch"].set_num_threads(settings.threads_per_worker)
 
 
 def analyse_file(path: Path) -> Analysed | Failed:
@@ -303,11 +306,14 @@ def run_batch(
     jobs: int = 1,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    threads_per_worker: int | None = None,
 ) -> BatchResult:
     """Analyse every file of `inputs` into `outdir` and `store` (see the module docstring).
 
-    `jobs` worker processes analyse in parallel (1: in this process). With `force`, files
-    already stored are analysed again. Raises `ConfigError` for an unknown format and
+    `jobs` worker processes analyse in parallel (1: in this process), each with
+    `threads_per_worker` CPU threads for PyTorch and BLAS (default: the CPUs shared out among
+    the workers; with one job, the libraries' own default). With `force`, files already stored
+    are analysed again. Raises `ConfigError` for an unknown format and
     `StoreError` when the store fails; a bad file is a failed outcome, never an exception.
     """
     from voiceshare.readers import Source
@@ -350,7 +356,9 @@ def run_batch(
         else:
             todo.append(item)
 
-    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
+    threads = threads_per_worker
+    if threads is None and jobs > 1:
+        threads = max(1, (os.cpu_count() or 1) // jobs)
     settings = BatchSettings(options, tuple(r.name for r in renderers), threads)
     if jobs <= 1 or len(todo) <= 1:
         init_worker(settings)
