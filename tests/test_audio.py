@@ -304,3 +304,17 @@ def test_batch_takes_recordings_beside_transcripts(tmp_path: Path, sample: Path)
     assert str(dates["2024-03-05 call"]) == "2024-03-05"  # the date in the file name
     report = json.loads((tmp_path / "out" / "2024-03-05 call.json").read_text())
     assert len(report["speakers"]) == 2
+
+
+def test_batch_reports_a_recordings_stages(tmp_path: Path, sample: Path) -> None:
+    """In one process, batch passes the diarizer's progress on (the upload service shows it)."""
+    from voiceshare.batch import run_batch
+
+    seen: list[tuple[str, float]] = []
+    result = run_batch(
+        [sample], tmp_path / "out", stage_progress=lambda stage, f: seen.append((stage, f))
+    )
+    assert not result.failures
+    fractions = [f for stage, f in seen if stage == "diarizing"]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0

@@ -98,7 +98,7 @@ def test_migrations_build_exactly_the_declared_schema_from_an_empty_database(
     from alembic.runtime.migration import MigrationContext
 
     with Store.open(store_url) as opened:
-        assert opened.revision() == "0001"
+        assert opened.revision() == store_database.HEAD_REVISION
         with opened.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), metadata)
             tables = set(sa.inspect(connection).get_table_names())
@@ -130,7 +130,7 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(store_url: str) -> None
         with opened.engine.connect() as connection:
             assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
     with Store.open(store_url) as reopened:
-        assert reopened.revision() == "0001" and reopened.meeting_count() == 0
+        assert reopened.revision() == store_database.HEAD_REVISION and reopened.meeting_count() == 0
 
 
 def test_a_saved_meeting_reads_back_with_its_people(store: Store) -> None:

@@ -201,7 +201,9 @@ def init_worker(settings: BatchSettings) -> None:
             sys.modules["torch"].set_num_threads(settings.threads_per_worker)
 
 
-def analyse_file(path: Path) -> Analysed | Failed:
+def analyse_file(
+    path: Path, stage_progress: Callable[[str, float], None] | None = None
+) -> Analysed | Failed:
     """Read, analyse and render one file (in a worker process). Never raises for bad input."""
     from voiceshare.pipeline import output_stem, report_for_file
     from voiceshare.report.render import RENDERERS
@@ -210,7 +212,7 @@ def analyse_file(path: Path) -> Analysed | Failed:
         raise RuntimeError("init_worker() was not run in this process")
     options = options_for(path, _settings.options)
     try:
-        meeting, report = report_for_file(path, options)
+        meeting, report = report_for_file(path, options, stage_progress)
         rendered = tuple(
             (RENDERERS[name].extension, RENDERERS[name].render(report))
             for name in _settings.formats
@@ -307,14 +309,17 @@ def run_batch(
     force: bool = False,
     progress: ProgressCallback | None = None,
     threads_per_worker: int | None = None,
+    stage_progress: Callable[[str, float], None] | None = None,
 ) -> BatchResult:
     """Analyse every file of `inputs` into `outdir` and `store` (see the module docstring).
 
     `jobs` worker processes analyse in parallel (1: in this process), each with
     `threads_per_worker` CPU threads for PyTorch and BLAS (default: the CPUs shared out among
     the workers; with one job, the libraries' own default). With `force`, files already stored
-    are analysed again. Raises `ConfigError` for an unknown format and
-    `StoreError` when the store fails; a bad file is a failed outcome, never an exception.
+    are analysed again. `stage_progress(stage, fraction)` follows the slow stages of a
+    recording (diarizing, transcribing) when the files are analysed in this process (one job).
+    Raises `ConfigError` for an unknown format and `StoreError` when the store fails; a bad
+    file is a failed outcome, never an exception.
     """
     from voiceshare.readers import Source
     from voiceshare.report.render import parse_formats
@@ -363,7 +368,7 @@ def run_batch(
     if jobs <= 1 or len(todo) <= 1:
         init_worker(settings)
         for item in todo:
-            _finish(run, item, analyse_file(item.path))
+            _finish(run, item, analyse_file(item.path, stage_progress))
     else:
         _run_pool(run, todo, settings, jobs)
 

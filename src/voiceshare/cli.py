@@ -846,6 +846,64 @@ def eval_diarization(
     )
 
 
+# -- serve: the upload service ----------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@store_option
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="VOICESHARE_DATA_DIR",
+    help="Where uploads, reports and the job queue live (also VOICESHARE_DATA_DIR; default: "
+    "web/ in your data folder).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="Analysis workers in this process (they analyse one meeting at a time); 0 when "
+    "separate worker processes run the jobs: python -m voiceshare.web.worker --workers N.",
+)
+def serve(host: str, port: int, store_url: str | None, data_dir: Path | None, workers: int) -> None:
+    """Run the upload service: a web page to upload a meeting and read its report.
+
+    Every page and API call needs the token in VOICESHARE_TOKEN (the login form, or an
+    `Authorization: Bearer` header). Without it the service listens only on loopback, with a
+    random token printed once. Uploads are limited to VOICESHARE_MAX_UPLOAD_MB (default 500);
+    VOICESHARE_QUEUE=redis://... shares the job queue with workers on other machines.
+
+    \b
+    Examples:
+      VOICESHARE_TOKEN=$(cat token) voiceshare serve --host 0.0.0.0 --port 8080
+      voiceshare serve --store postgresql://me@db/voiceshare --workers 0
+    """
+    try:
+        import uvicorn
+
+        from voiceshare.web.app import create_app
+    except ImportError:
+        from voiceshare.errors import MissingExtraError
+
+        raise MissingExtraError("The upload service", "web") from None
+    from voiceshare.web.settings import load_settings
+
+    settings = load_settings(host, store_url=store_url, data_dir=data_dir, workers=workers)
+    app = create_app(settings)
+    if settings.token_generated:
+        _stderr(
+            f"No VOICESHARE_TOKEN is set, so this run's token is: {settings.token}\n"
+            "(the service listens on loopback only; set VOICESHARE_TOKEN to keep a token)."
+        )
+    _stderr(f"voiceshare serving on http://{host}:{port}/ (data in {settings.data_dir})")
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors print one sentence and exit 1, never a traceback."""
     try:

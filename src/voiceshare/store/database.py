@@ -12,9 +12,9 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
@@ -26,7 +26,7 @@ ENV_VAR = "VOICESHARE_STORE"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Opening a store already at it needs no Alembic import (a third of a
 # second); a test checks that this is the head of `migrations/versions`.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 # Fields copied from a report's speaker row into `meeting_people`, as the JSON schema names them.
 _PERSON_FIELDS = (
@@ -149,6 +149,30 @@ class AttendanceRow:
     interruptions_received_per_10min: float | None
     questions_unanswered: int
     dismissals_received: int
+
+
+UploadStatus = Literal["queued", "running", "done", "failed"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A meeting uploaded through the web service, and where its analysis job stands."""
+
+    id: str
+    status: UploadStatus
+    progress: float
+    error: str | None
+    title: str | None
+    team: str | None
+    attendees: str
+    original_name: str | None
+    stored_path: str
+    size_bytes: int
+    content_hash: str
+    meeting_title: str | None
+    report_stem: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
 class Store:
@@ -377,6 +401,75 @@ class Store:
             for pid, name, count, first, last in rows
         ]
         return sorted(people, key=lambda r: name_key(r.name))
+
+    # -- uploads (the web service) --------------------------------------------------------
+
+    def add_upload(self, upload: Upload) -> None:
+        """Record a new upload (in one transaction)."""
+        with self._errors("write to"), self.engine.begin() as connection:
+            connection.execute(t.uploads.insert(), _upload_row(upload))
+
+    def update_upload(
+        self,
+        upload_id: str,
+        *,
+        status: UploadStatus | None = None,
+        progress: float | None = None,
+        error: str | None = None,
+        meeting_title: str | None = None,
+        report_stem: str | None = None,
+    ) -> bool:
+        """Change an upload's job status (the fields given); False when it no longer exists."""
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("status", status),
+                ("progress", progress),
+                ("error", error),
+                ("meeting_title", meeting_title),
+                ("report_stem", report_stem),
+            )
+            if value is not None
+        }
+        changes["updated_at"] = dt.datetime.now(dt.UTC)
+        with self._errors("write to"), self.engine.begin() as connection:
+            result = connection.execute(
+                t.uploads.update().where(t.uploads.c.id == upload_id).values(**changes)
+            )
+            return bool(result.rowcount)
+
+    def upload(self, upload_id: str) -> Upload | None:
+        """One upload by its id."""
+        with self._errors("read"), self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(t.uploads).where(t.uploads.c.id == upload_id)
+            ).first()
+        return None if row is None else _upload(row)
+
+    def uploads(self, limit: int = 500) -> list[Upload]:
+        """The most recent uploads, newest first."""
+        query = sa.select(t.uploads).order_by(t.uploads.c.created_at.desc()).limit(limit)
+        with self._errors("read"), self.engine.connect() as connection:
+            return [_upload(row) for row in connection.execute(query)]
+
+    def delete_upload(self, upload_id: str) -> Upload | None:
+        """Remove an upload and, unless another upload holds the same file, its analysed
+        meeting (in one transaction). Returns what was removed (None: there was no such
+        upload); its files are the caller's to remove."""
+        u = t.uploads
+        with self._errors("write to"), self.engine.begin() as connection:
+            row = connection.execute(sa.select(u).where(u.c.id == upload_id)).first()
+            if row is None:
+                return None
+            connection.execute(u.delete().where(u.c.id == upload_id))
+            _delete_orphaned_meeting(connection, row.content_hash)
+        return _upload(row)
+
+    def forget_meeting(self, content_hash: str) -> None:
+        """Remove the analysed meeting of a file unless an upload still holds that file (a
+        job that finished after its upload was deleted)."""
+        with self._errors("write to"), self.engine.begin() as connection:
+            _delete_orphaned_meeting(connection, content_hash)
 
 
 def _filters(team: str | None, since: dt.date | None) -> list[sa.ColumnElement[bool]]:
@@ -608,3 +701,26 @@ def _alias_rows(
         {"person_id": pid, "alias": alias, "origin": origin}
         for (pid, alias), origin in rows.items()
     ]
+
+
+def _upload_row(upload: Upload) -> dict[str, Any]:
+    return {f.name: getattr(upload, f.name) for f in fields(Upload)}
+
+
+def _upload(row: sa.Row[Any]) -> Upload:
+    values = row._asdict()
+    for stamp in ("created_at", "updated_at"):
+        # SQLite gives naive datetimes back; they were stored in UTC.
+        if values[stamp].tzinfo is None:
+            values[stamp] = values[stamp].replace(tzinfo=dt.UTC)
+    return Upload(**values)
+
+
+def _delete_orphaned_meeting(connection: sa.Connection, content_hash: str) -> None:
+    still_held = connection.scalar(
+        sa.select(sa.func.count())
+        .select_from(t.uploads)
+        .where(t.uploads.c.content_hash == content_hash)
+    )
+    if not still_held:
+        connection.execute(t.meetings.delete().where(t.meetings.c.content_hash == content_hash))

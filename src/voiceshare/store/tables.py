@@ -113,3 +113,33 @@ meeting_reports = sa.Table(
     # The report exactly as `MeetingReport.to_dict()` gives it, as compact JSON text.
     sa.Column("report_json", sa.Text, nullable=False),
 )
+
+# Meetings uploaded through the web service (`voiceshare serve`): the job's status, which the
+# pages show, lives here; the task queue only runs the work. The analysed meeting itself is a
+# `meetings` row like any other (matched by `content_hash`), so trends include uploads.
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    # A random hex id: the only name the upload has in URLs and on disk.
+    sa.Column("id", sa.String(32), primary_key=True),
+    # "queued", "running", "done" or "failed".
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("progress", sa.Float, nullable=False),
+    # One sentence saying why the analysis failed.
+    sa.Column("error", sa.Text, nullable=True),
+    # What the uploader typed (title, team, comma-separated attendees) and the file's name on
+    # their machine, shown on the pages but never used as a path.
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("team", NAME, nullable=True),
+    sa.Column("attendees", sa.Text, nullable=False),
+    sa.Column("original_name", sa.Text, nullable=True),
+    # The uploaded file, relative to the service's data folder.
+    sa.Column("stored_path", sa.Text, nullable=False),
+    sa.Column("size_bytes", sa.BigInteger, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, index=True),
+    # Set when the analysis is done: the report's title and the stem of its report files.
+    sa.Column("meeting_title", sa.Text, nullable=True),
+    sa.Column("report_stem", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,179 @@
+"""Analysis jobs on a Huey queue: the queue only runs the work, the job status the pages show
+lives in the store (`uploads` table).
+
+The queue is a SQLite file in the data folder by default (one machine, nothing else to run), or
+Redis (`VOICESHARE_QUEUE=redis://...`) when several worker processes on several machines share
+it. A queued job is a row in the queue's database, so it survives a restart of the server and
+runs when a worker is next up. `serve` runs `workers` threads in its own process;
+`python -m voiceshare.web.worker` runs Huey's own consumer for separate workers.
+
+Each job goes through `voiceshare.batch.run_batch` for one file, so an uploaded meeting is read,
+analysed (`pipeline.report_for_file`), rendered and saved to the store exactly as `voiceshare
+batch` does it, and trends include it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voiceshare.errors import ConfigError, VoiceshareError
+from voiceshare.store import Store
+
+if TYPE_CHECKING:
+    from huey import Huey  # type: ignore[import-untyped]
+
+    from voiceshare.web.settings import Settings
+
+TASK_NAME = "voiceshare.analyse_upload"
+REPORT_FORMATS = "json,html"
+_log = logging.getLogger(__name__)
+# `run_batch` keeps the analysis settings in a module global for its worker processes, so two
+# analyses in threads of one process must not overlap. Parallel work comes from processes.
+_analysis_lock = threading.Lock()
+# How often an idle in-process worker looks at the queue again.
+_POLL_S = 0.2
+
+
+def make_huey(settings: Settings) -> Huey:
+    """The queue: SQLite in the data folder, or Redis at `settings.queue_url`."""
+    from huey import RedisHuey, SqliteHuey
+
+    if settings.queue_url:
+        if importlib.util.find_spec("redis") is None:
+            raise ConfigError(
+                "a Redis queue (VOICESHARE_QUEUE) needs the redis client: run `pip install redis`."
+            )
+        return RedisHuey("voiceshare", url=settings.queue_url, results=False)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("voiceshare", filename=str(settings.queue_file), results=False)
+
+
+def results_dir(settings: Settings, upload_id: str) -> Path:
+    return settings.results_dir / upload_id
+
+
+def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
+    """Analyse one upload and record the outcome in the store; never raises for bad input (a
+    failed job records one sentence)."""
+    from voiceshare.batch import run_batch
+    from voiceshare.pipeline import Options
+
+    upload = store.upload(upload_id)
+    if upload is None or upload.status == "done":
+        return  # deleted while queued, or already analysed (a job delivered twice)
+    store.update_upload(upload_id, status="running", progress=0.05)
+    path = settings.data_dir / upload.stored_path
+    outdir = results_dir(settings, upload_id)
+    attendees = tuple(a.strip() for a in upload.attendees.split(",") if a.strip())
+    shown = upload.original_name or "the upload"
+    error: str | None = None
+    title = stem = None
+    shown_progress = [0.05]
+
+    def follow(stage: str, fraction: float) -> None:
+        # Diarizing takes most of a recording's time, transcribing the rest when asked for.
+        overall = 0.05 + (0.85 if stage == "diarizing" else 0.1) * min(1.0, fraction)
+        if stage != "diarizing":
+            overall += 0.85
+        if overall - shown_progress[0] >= 0.02:  # a store write per 2%, not per block
+            shown_progress[0] = overall
+            store.update_upload(upload_id, progress=round(overall, 3))
+
+    try:
+        with _analysis_lock:
+            result = run_batch(
+                [path],
+                outdir,
+                formats=REPORT_FORMATS,
+                options=Options(attendees=attendees),
+                store=store,
+                team=upload.team,
+                force=True,
+                stage_progress=follow,
+            )
+        outcome = result.outcomes[0]
+        if outcome.status == "failed":
+            error = outcome.error or "the analysis failed for an unknown reason."
+        title, stem = outcome.title, outcome.stem
+    except VoiceshareError as exc:
+        error = str(exc)
+    except Exception as exc:  # a bug must still end the job with a sentence
+        _log.exception("analysing upload %s failed", upload_id)
+        error = f"internal error ({type(exc).__name__}); the server log has the details."
+    if error is not None:
+        # The server's own paths are nobody else's business: name the file as uploaded.
+        error = error.replace(str(path), shown).replace(str(outdir), "the results folder")
+        store.update_upload(upload_id, status="failed", progress=1.0, error=error)
+        return
+    finished = store.update_upload(
+        upload_id, status="done", progress=1.0, meeting_title=title, report_stem=stem
+    )
+    if not finished:  # deleted while it ran: leave nothing behind
+        store.forget_meeting(upload.content_hash)
+        shutil.rmtree(outdir, ignore_errors=True)
+
+
+class Jobs:
+    """The queue with its one task, and the in-process workers that run it."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.huey = make_huey(settings)
+        self._task: Any = self.huey.task(name=TASK_NAME)(self._run)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def _run(self, upload_id: str) -> None:
+        analyse_upload(self.settings, self.store, upload_id)
+
+    def enqueue(self, upload_id: str) -> None:
+        """Queue the analysis of an upload already recorded in the store."""
+        self._task(upload_id)
+
+    def pending(self) -> int:
+        """Jobs waiting in the queue (not counting those running)."""
+        return int(self.huey.pending_count())
+
+    # -- in-process workers ---------------------------------------------------------------
+
+    def start(self, workers: int) -> None:
+        """Start `workers` threads that take jobs off the queue until `stop()`."""
+        self._stop.clear()
+        for number in range(workers):
+            thread = threading.Thread(
+                target=self._work, name=f"voiceshare-worker-{number + 1}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Stop the workers after the jobs they are running (a job cut short is queued no
+        more: its upload stays `running`, and can be uploaded again)."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads.clear()
+
+    def _work(self) -> None:
+        # Huey's own loop (huey.consumer.Worker) without its signal handling, which belongs
+        # to uvicorn in the server's main thread.
+        while not self._stop.is_set():
+            try:
+                task = self.huey.dequeue()
+            except Exception:
+                _log.exception("cannot read the job queue")
+                self._stop.wait(5.0)
+                continue
+            if task is None:
+                self._stop.wait(_POLL_S)
+                continue
+            try:
+                self.huey.execute(task)
+            except Exception:
+                _log.exception("job %s failed", task.id)

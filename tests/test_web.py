@@ -1,0 +1,403 @@
+"""The upload service through an HTTP client: authentication, uploads to reports, deletion,
+refusals (size, content, CSRF), security headers, and a job that outlives a restart."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the upload service needs the web extra")
+pytest.importorskip("huey", reason="the upload service needs the web extra")
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import SAMPLES
+from voiceshare.cli import main
+from voiceshare.store import Store
+from voiceshare.web.app import SESSION_COOKIE, create_app, stored_name
+from voiceshare.web.settings import Settings, is_loopback, load_settings
+
+TOKEN = "test-token-for-the-upload-service"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+PLANNING = SAMPLES / "2026-03-09_planning.txt"
+STANDUP = SAMPLES / "2026-03-02_standup.vtt"
+# The first analysis in a process loads the language models (many seconds on a busy machine).
+JOB_TIMEOUT_S = 180.0
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A service with its own data folder and store, an upload limit of 1 MB, one worker."""
+    return Settings(
+        token=TOKEN,
+        data_dir=tmp_path / "data",
+        store_url=f"sqlite:///{tmp_path / 'store.db'}",
+        max_upload_bytes=1024 * 1024,
+        workers=1,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def upload(client: TestClient, path: Path, **fields: str) -> Any:
+    with path.open("rb") as handle:
+        return client.post(
+            "/api/meetings", headers=BEARER, files={"file": (path.name, handle)}, data=fields
+        )
+
+
+def wait_for(client: TestClient, status_url: str) -> dict[str, Any]:
+    """Poll the job until it is done or failed."""
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = client.get(status_url, headers=BEARER).json()
+        assert status["status"] in {"queued", "running", "done", "failed"}
+        assert 0.0 <= status["progress"] <= 1.0
+        if status["status"] in {"done", "failed"}:
+            return status
+        time.sleep(0.2)
+    raise AssertionError(f"the job at {status_url} did not finish in {JOB_TIMEOUT_S} s")
+
+
+def log_in(client: TestClient) -> str:
+    """Log in through the form; returns the CSRF token the upload page carries."""
+    response = client.post(
+        "/login", data={"token": TOKEN, "next": "/upload"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    form = client.get("/upload")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert found is not None
+    return found.group(1)
+
+
+# -- authentication ---------------------------------------------------------------------------
+
+
+def test_the_api_answers_401_without_the_right_token(client: TestClient) -> None:
+    """No token, a wrong token or a wrong scheme: 401, and the challenge names Bearer."""
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):
+        response = client.get("/api/meetings", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert client.post("/api/meetings", files={"file": ("a.vtt", b"WEBVTT")}).status_code == 401
+    assert client.delete("/api/meetings/" + "0" * 32).status_code == 401
+    assert client.get("/api/openapi.json").status_code == 401
+
+
+def test_pages_send_a_stranger_to_the_login_form(client: TestClient) -> None:
+    """Every page redirects to the login form, which brings the visitor back afterwards."""
+    for path in ("/", "/meetings", "/upload", "/trends", f"/meetings/{'0' * 32}/report"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=")
+    login = client.get("/login?next=/trends")
+    assert login.status_code == 200 and 'value="/trends"' in login.text
+
+
+def test_logging_in_sets_a_signed_httponly_strict_cookie(client: TestClient) -> None:
+    """A wrong token is refused; the right one gives a session cookie the pages accept."""
+    wrong = client.post("/login", data={"token": "nope"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "not right" in wrong.text
+    right = client.post("/login", data={"token": TOKEN}, follow_redirects=False)
+    assert right.status_code == 303 and right.headers["location"] == "/meetings"
+    cookie = right.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert TOKEN not in cookie
+    assert client.get("/meetings").status_code == 200
+    # A forged cookie is no session.
+    client.cookies.clear()
+    client.cookies.set(SESSION_COOKIE, "forged.value.here")
+    assert client.get("/meetings", follow_redirects=False).status_code == 303
+
+
+def test_login_only_returns_to_a_path_on_this_site(client: TestClient) -> None:
+    """`next` pointing elsewhere (an open redirect) lands on the meetings list instead."""
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = client.post(
+            "/login", data={"token": TOKEN, "next": target}, follow_redirects=False
+        )
+        assert response.headers["location"] == "/meetings"
+
+
+# -- the life of an upload --------------------------------------------------------------------
+
+
+def test_an_uploaded_transcript_is_analysed_reported_and_deleted(
+    client: TestClient, settings: Settings
+) -> None:
+    """202 with a status URL; the job finishes; the JSON and HTML reports are the CLI's; the
+    meeting is in the store (so trends see it); delete removes everything, then 404."""
+    response = upload(client, PLANNING, team="platform", attendees="Priya Raman, Ada Silent")
+    assert response.status_code == 202
+    body = response.json()
+    assert set(body) == {"id", "status_url"}
+    assert body["status_url"] == f"/api/meetings/{body['id']}"
+    status = wait_for(client, body["status_url"])
+    assert status["status"] == "done" and status["progress"] == 1.0 and status["error"] is None
+
+    report = client.get(f"/api/meetings/{body['id']}/report.json", headers=BEARER)
+    assert report.status_code == 200
+    speakers = {s["name"]: s for s in report.json()["speakers"]}
+    assert {"Greg Halvorsen", "Noor Haddad", "Priya Raman"} <= set(speakers)
+    assert speakers["Ada Silent"]["spoke"] is False  # the attendee list reached the analysis
+
+    html = client.get(f"/meetings/{body['id']}/report", headers=BEARER)
+    assert html.status_code == 200
+    assert "Noor Haddad was interrupted 4 times, 3 of them by Greg Halvorsen." in html.text
+    assert "script-src" not in html.headers["content-security-policy"]
+
+    with Store.open(settings.store_url) as store:
+        assert [m.team for m in store.meetings("platform")] == ["platform"]
+    assert client.get("/trends/report?team=platform", headers=BEARER).status_code == 200
+    assert "platform" in client.get("/trends", headers=BEARER).text
+
+    assert client.delete(body["status_url"], headers=BEARER).status_code == 204
+    assert client.get(body["status_url"], headers=BEARER).status_code == 404
+    assert client.get(f"/meetings/{body['id']}/report", headers=BEARER).status_code == 404
+    assert client.delete(body["status_url"], headers=BEARER).status_code == 404
+    assert not (settings.uploads_dir / body["id"]).exists()
+    assert not (settings.results_dir / body["id"]).exists()
+    with Store.open(settings.store_url) as store:
+        assert store.meetings("platform") == []
+
+
+def test_junk_and_empty_files_are_refused_up_front(client: TestClient, settings: Settings) -> None:
+    """Binary junk (whatever its name) is 415 and an empty file 400, each in one sentence,
+    before any job; nothing is kept."""
+    junk = client.post(
+        "/api/meetings", headers=BEARER, files={"file": ("notes.vtt", bytes(range(256)) * 8)}
+    )
+    assert junk.status_code == 415
+    assert (
+        junk.json()["detail"]
+        == "notes.vtt: is a binary file, not a transcript voiceshare can read."
+    )
+    unknown = client.post("/api/meetings", headers=BEARER, files={"file": ("a.json", b'{"x": 1}')})
+    assert unknown.status_code == 415
+    assert unknown.json()["detail"] == (
+        "a.json is neither a recording nor a transcript in a format voiceshare reads "
+        "(see `voiceshare formats`)."
+    )
+    empty = client.post("/api/meetings", headers=BEARER, files={"file": ("e.txt", b"")})
+    assert (empty.status_code, empty.json()["detail"]) == (400, "The file is empty.")
+    assert list(settings.uploads_dir.iterdir()) == []
+    assert client.get("/api/meetings", headers=BEARER).json() == []
+
+
+def test_a_transcript_that_cannot_be_read_fails_its_job_in_one_sentence(
+    client: TestClient, settings: Settings
+) -> None:
+    """A WebVTT file whose only cue is empty passes the sniffing, and its job fails with the
+    reader's sentence, naming the file as uploaded and never the server's folders."""
+    captions = b"WEBVTT\n\n00:00:01.000 --> 00:00:00.500\n\n"
+    response = client.post(
+        "/api/meetings", headers=BEARER, files={"file": ("captions.vtt", captions)}
+    )
+    assert response.status_code == 202
+    status = wait_for(client, response.json()["status_url"])
+    assert status["status"] == "failed"
+    assert status["error"] == "captions.vtt: contains no utterances with a speaker."
+    page = client.get(f"/meetings/{response.json()['id']}", headers=BEARER)
+    assert "contains no utterances with a speaker." in page.text
+    report = client.get(f"/api/meetings/{response.json()['id']}/report.json", headers=BEARER)
+    assert report.status_code == 409
+
+
+def test_an_upload_over_the_limit_is_413(client: TestClient, settings: Settings) -> None:
+    """Refused from the Content-Length, and from the bytes counted when no length is sent."""
+    too_big = b"A: hello\n" * (settings.max_upload_bytes // 9 + 20_000)
+    response = client.post("/api/meetings", headers=BEARER, files={"file": ("big.txt", too_big)})
+    assert response.status_code == 413
+    assert "larger than this server accepts (1 MB)" in response.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:
+        boundary = b"--b\r\n"
+        yield boundary + b'Content-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\n'
+        for _ in range(4):
+            yield b"A: hello\n" * 60_000
+        yield b"\r\n--b--\r\n"
+
+    streamed = client.post(
+        "/api/meetings",
+        headers={**BEARER, "Content-Type": "multipart/form-data; boundary=b"},
+        content=chunks(),
+    )
+    assert streamed.status_code == 413
+    assert list(settings.uploads_dir.iterdir()) == []
+
+
+def test_client_file_names_never_become_paths(client: TestClient, settings: Settings) -> None:
+    """A name with folders in it is stored inside the upload's generated folder, by a
+    generated name; the name is only shown."""
+    assert stored_name(None, "../../etc/passwd") == "passwd"
+    assert stored_name(None, "..\\..\\boot.ini") == "boot"
+    assert stored_name("Retro: Q1/Q2", "x.vtt") == "Retro_ Q1_Q2.vtt"
+    assert stored_name(None, ".bashrc") == "bashrc"  # never a hidden file
+    assert stored_name(None, "...") == stored_name("", None) == "meeting"
+    with STANDUP.open("rb") as handle:
+        response = client.post(
+            "/api/meetings", headers=BEARER, files={"file": ("../../../../tmp/evil.vtt", handle)}
+        )
+    assert response.status_code == 202
+    upload_id = response.json()["id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", upload_id)
+    assert [p.name for p in (settings.uploads_dir / upload_id).iterdir()] == ["evil.vtt"]
+    status = client.get(f"/api/meetings/{upload_id}", headers=BEARER).json()
+    assert status["file"] == "evil.vtt"
+    wait_for(client, f"/api/meetings/{upload_id}")
+
+
+# -- CSRF and headers -------------------------------------------------------------------------
+
+
+def test_form_posts_need_the_sessions_csrf_token(client: TestClient, settings: Settings) -> None:
+    """Upload, delete and logout forms without the session's CSRF token are 403; with it the
+    upload goes through; a cookie-authenticated API write needs it as a header."""
+    csrf = log_in(client)
+    files = {"file": (STANDUP.name, STANDUP.read_bytes())}
+    for given in ({}, {"csrf_token": "forged"}):
+        refused = client.post("/upload", data=given, files=files, follow_redirects=False)
+        assert refused.status_code == 403
+    assert list(settings.uploads_dir.iterdir()) == []
+    accepted = client.post(
+        "/upload", data={"csrf_token": csrf, "title": "Standup"}, files=files,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert accepted.status_code == 303
+    upload_id = accepted.headers["location"].rsplit("/", 1)[1]
+    meeting_page = client.get(f"/meetings/{upload_id}")
+    assert "Standup" in meeting_page.text
+    assert client.post(f"/meetings/{upload_id}/delete", follow_redirects=False).status_code == 403
+    assert client.delete(f"/api/meetings/{upload_id}").status_code == 403
+    assert client.post("/logout", follow_redirects=False).status_code == 403
+    wait_for(client, f"/api/meetings/{upload_id}")
+    deleted = client.post(
+        f"/meetings/{upload_id}/delete", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert deleted.status_code == 303
+    assert client.get(f"/api/meetings/{upload_id}").status_code == 404
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    """Pages, API answers, errors and static files: a strict CSP that forbids framing, no
+    sniffing, no referrer; private answers are not cached."""
+    for path, headers in (
+        ("/login", {}),
+        ("/upload", BEARER),
+        ("/api/meetings", BEARER),
+        ("/api/meetings", {}),
+        ("/static/app.css", {}),
+        ("/api/meetings/" + "f" * 32, BEARER),
+    ):
+        response = client.get(path, headers=headers)
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "http" not in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        if not path.startswith("/static/"):
+            assert response.headers["cache-control"] == "no-store"
+
+
+def test_nothing_is_served_from_outside_the_apps_folders(client: TestClient) -> None:
+    """Traversal through the static folder or a meeting id finds nothing."""
+    for path in (
+        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+        "/static/..%2fsettings.py",
+        "/api/meetings/..%2f..%2fstore.db",
+        "/api/meetings/../../etc/passwd",
+    ):
+        assert client.get(path, headers=BEARER).status_code == 404, path
+
+
+def test_the_openapi_schema_is_served_to_those_with_the_token(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json", headers=BEARER).json()
+    assert {"/api/meetings", "/api/meetings/{upload_id}", "/meetings/{upload_id}/report"} <= set(
+        schema["paths"]
+    )
+    assert "/api/meetings/{upload_id}/report.json" in schema["paths"]
+    assert "202" in schema["paths"]["/api/meetings"]["post"]["responses"]
+    assert client.get("/docs").status_code in {303, 404}  # no viewer that loads outside scripts
+
+
+# -- the queue --------------------------------------------------------------------------------
+
+
+def test_a_job_queued_before_a_restart_runs_after_it(settings: Settings) -> None:
+    """Queued while no worker runs, the job waits in the queue file; a new server with a
+    worker picks it up and finishes it."""
+    without_workers = replace(settings, workers=0)
+    with TestClient(create_app(without_workers)) as first:
+        upload_id = upload(first, STANDUP).json()["id"]
+        time.sleep(0.5)
+        assert first.get(f"/api/meetings/{upload_id}", headers=BEARER).json()["status"] == "queued"
+    with TestClient(create_app(settings)) as second:
+        status = wait_for(second, f"/api/meetings/{upload_id}")
+        assert status["status"] == "done"
+        assert second.get(f"/meetings/{upload_id}/report", headers=BEARER).status_code == 200
+
+
+# -- starting ---------------------------------------------------------------------------------
+
+
+def test_serve_refuses_a_non_loopback_address_without_a_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """One sentence and exit status 1, before anything listens."""
+    monkeypatch.delenv("VOICESHARE_TOKEN", raising=False)
+    code = main(["serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path / "d")])
+    message = capsys.readouterr().err.strip()
+    assert code == 1
+    assert message.startswith("error: refusing to listen on 0.0.0.0 without a token")
+    assert message.endswith("(or listen on 127.0.0.1).") and "\n" not in message
+    assert not (tmp_path / "d").exists()
+
+
+def test_loopback_without_a_token_makes_one_for_the_run() -> None:
+    """On loopback a random token is made (the CLI prints it once); a short token is refused."""
+    made = load_settings("127.0.0.1", environ={})
+    assert made.token_generated and len(made.token) >= 30
+    assert load_settings("::1", environ={}).token != made.token
+    given = load_settings("0.0.0.0", environ={"VOICESHARE_TOKEN": TOKEN})
+    assert given.token == TOKEN and not given.token_generated
+    with pytest.raises(Exception, match="too short"):
+        load_settings("127.0.0.1", environ={"VOICESHARE_TOKEN": "abc"})
+    limited = load_settings(environ={"VOICESHARE_MAX_UPLOAD_MB": "2"})
+    assert limited.max_upload_bytes == 2 * 1024 * 1024
+    assert [is_loopback(h) for h in ("localhost", "127.0.0.2", "[::1]", "10.0.0.1", "example")] == [
+        True, True, True, False, False,
+    ]  # fmt: skip
+
+
+# -- recordings -------------------------------------------------------------------------------
+
+
+def test_an_uploaded_recording_is_diarized(settings: Settings, shared_data: Path) -> None:
+    """A wav upload, named as anything, is recognised by its content and diarized by the
+    pipeline's built-in diarizer into a report with speakers."""
+    recording = shared_data / "audio" / "pyannote_sample" / "sample.wav"
+    roomy = replace(settings, max_upload_bytes=50 * 1024 * 1024)
+    with TestClient(create_app(roomy)) as roomy_client, recording.open("rb") as handle:
+        response = roomy_client.post(
+            "/api/meetings", headers=BEARER, files={"file": ("call", handle)}
+        )
+        assert response.status_code == 202
+        status = wait_for(roomy_client, response.json()["status_url"])
+        assert status["status"] == "done", status["error"]
+        report = roomy_client.get(f"{response.json()['status_url']}/report.json", headers=BEARER)
+    speakers = [s for s in report.json()["speakers"] if s["spoke"]]
+    assert len(speakers) >= 2
+    assert report.json()["meeting"]["format"] != "webvtt"
