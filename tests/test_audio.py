@@ -117,7 +117,7 @@ def test_voice_encoder_matches_resemblyzer(sample_audio: np.ndarray) -> None:
     """Our loader of resemblyzer's weights embeds a window exactly as resemblyzer does."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        resemblyzer = pytest.importorskip("resemblyzer")
+        resemblyzer = pytest.importorskip("resemblyzer", reason="the audio extra")
     segment = sample_audio[160_000:192_000]
     _, partials, _ = resemblyzer.VoiceEncoder("cpu", verbose=False).embed_utterance(
         segment, return_partials=True

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-np = pytest.importorskip("numpy")
-pytest.importorskip("transformers")
+np = pytest.importorskip("numpy", reason="transcription needs the audio extra")
+pytest.importorskip("transformers", reason="transcription needs the audio extra")
 
 from voiceshare.audio.assign import meeting_from_diarization  # noqa: E402
 from voiceshare.audio.decode import decode  # noqa: E402

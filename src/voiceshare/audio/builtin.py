@@ -75,8 +75,9 @@ def extract_features(
     progress: Progress | None = None,
 ) -> AudioFeatures:
     """Feed decoded blocks through the mel spectrogram and the voice activity detector."""
+    from voiceshare.audio.decode import SAMPLE_RATE
     from voiceshare.audio.vad import SpeechProbabilities, speech_regions
-    from voiceshare.audio.voice_encoder import SAMPLE_RATE, MelStream
+    from voiceshare.audio.voice_encoder import MelStream
 
     mel, vad = MelStream(), SpeechProbabilities()
     samples, peak = 0, 0.0
@@ -157,8 +158,8 @@ def embed_windows(
     features.embeddings = embed(features, features.windows, progress)
 
 
-# Mean summed mel power per frame of speech at -30 dBFS RMS (sine-equivalent), measured on the
-# pyannote sample after resemblyzer's own normalisation; only the order of magnitude matters.
+# Mean summed mel power per speech frame that the encoder expects: the pyannote sample scaled to
+# -30 dBFS RMS, as resemblyzer normalises its input, gives 0.39; only the magnitude matters.
 _TARGET_MEL_ENERGY = 0.5
 
 
@@ -373,15 +374,18 @@ class BuiltinDiarizer:
         self, source: Path | npt.NDArray[np.float32], progress: Progress | None = None
     ) -> AudioFeatures:
         """Decode (for a path) and compute mel frames and speech regions."""
-        from voiceshare.audio.decode import check_not_silent, probe, stream_blocks
+        from voiceshare.audio.decode import SAMPLE_RATE, check_not_silent, probe, stream_blocks
 
         if isinstance(source, Path):
-            expected = probe(source).duration_s
-            blocks: Iterable[npt.NDArray[np.float32]] = stream_blocks(source, self.settings.block_s)
+            info = probe(source)
+            expected = info.duration_s
+            blocks: Iterable[npt.NDArray[np.float32]] = stream_blocks(
+                source, self.settings.block_s, info=info
+            )
             name = str(source)
         else:
-            expected = source.size / 16_000
-            step = int(self.settings.block_s * 16_000)
+            expected = source.size / SAMPLE_RATE
+            step = int(self.settings.block_s * SAMPLE_RATE)
             blocks = (source[i : i + step] for i in range(0, max(source.size, 1), step))
             name = "the recording"
         features = extract_features(blocks, expected, self.settings, progress)

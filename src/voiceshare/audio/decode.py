@@ -131,13 +131,17 @@ def probe(path: Path) -> AudioInfo:
 
 
 def stream_blocks(
-    path: Path, block_s: float = 60.0, sample_rate: int = SAMPLE_RATE
+    path: Path,
+    block_s: float = 60.0,
+    sample_rate: int = SAMPLE_RATE,
+    info: AudioInfo | None = None,
 ) -> Iterator[npt.NDArray[np.float32]]:
     """Yield consecutive blocks of `block_s` seconds (the last one shorter) of mono float32
     audio at `sample_rate`. Raises `AudioError` if FFmpeg fails part-way or decodes nothing."""
     import numpy as np
 
-    probe(path)  # a clear sentence for a file with no audio before starting the decoder
+    if info is None:  # a clear sentence for a file with no audio before starting the decoder
+        probe(path)
     command = [
         _tool("ffmpeg"),
         "-nostdin",

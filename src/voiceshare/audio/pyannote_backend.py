@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voiceshare.audio.decode import SAMPLE_RATE
 from voiceshare.audio.turns import (
     Diarization,
     SpeakerTurn,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 DEFAULT_PIPELINE = "pyannote/speaker-diarization-community-1"
-SAMPLE_RATE = 16_000
 BACKEND = "pyannote"
 CONFIG_FILE = "config.yaml"
 README = "models/README-pyannote.md"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voiceshare.audio.decode import SAMPLE_RATE
 from voiceshare.errors import ConfigError, MissingExtraError
 from voiceshare.model import Word
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 DEFAULT_MODEL = "openai/whisper-small"
-SAMPLE_RATE = 16_000
 WINDOW_S = 30.0  # Whisper's fixed input length
 # Alignment stretches a word over the silence next to it (the first word of a window always
 # starts at 0 s, where the alignment path begins): like openai/whisper, a word longer than twice

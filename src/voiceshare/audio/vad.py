@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from voiceshare.audio.decode import SAMPLE_RATE
 from voiceshare.errors import MissingExtraError
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-SAMPLE_RATE = 16_000
 CHUNK = 512  # silero's frame at 16 kHz: 32 ms
 CHUNK_S = CHUNK / SAMPLE_RATE
 

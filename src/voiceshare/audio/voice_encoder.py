@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voiceshare.audio.decode import SAMPLE_RATE
 from voiceshare.errors import ConfigError, MissingExtraError
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-SAMPLE_RATE = 16_000
 N_FFT = 400  # 25 ms
 HOP = 160  # 10 ms: one mel frame per 10 ms
 N_MELS = 40
