@@ -123,9 +123,7 @@ def test_overlap_warning_only_when_the_diarizer_cannot_see_overlap() -> None:
 
 def test_three_hour_meeting_is_assigned_in_well_under_a_second() -> None:
     """30,000 words over 5,000 turns, with overlaps, take a fraction of a second."""
-    turns = [
-        SpeakerTurn(i * 2.16, i * 2.16 + 2.4, f"SPEAKER_{i % 7:02d}") for i in range(5_000)
-    ]
+    turns = [SpeakerTurn(i * 2.16, i * 2.16 + 2.4, f"SPEAKER_{i % 7:02d}") for i in range(5_000)]
     words = [Word(f"w{i}", i * 0.36, i * 0.36 + 0.3) for i in range(30_000)]
     begin = time.perf_counter()
     meeting = build(diarization(*turns), words)

@@ -239,24 +239,28 @@ def test_an_upload_over_the_limit_is_413(client: TestClient, settings: Settings)
 
 
 def test_client_file_names_never_become_paths(client: TestClient, settings: Settings) -> None:
-    """A name with folders in it is stored inside the upload's generated folder, by a
-    generated name; the name is only shown."""
-    assert stored_name(None, "../../etc/passwd") == "passwd"
-    assert stored_name(None, "..\\..\\boot.ini") == "boot"
-    assert stored_name("Retro: Q1/Q2", "x.vtt") == "Retro_ Q1_Q2.vtt"
-    assert stored_name(None, ".bashrc") == "bashrc"  # never a hidden file
-    assert stored_name(None, "...") == stored_name("", None) == "meeting"
+    """Whatever the name, the file is stored as `upload` (plus a known extension) inside the
+    upload's generated folder; the name is only shown, and titles and dates the report."""
+    assert stored_name("../../etc/passwd") == "upload"
+    assert stored_name("..\\..\\boot.ini") == "upload"
+    assert stored_name("Retro: Q1/Q2.VTT") == "upload.vtt"
+    assert stored_name(".bashrc") == stored_name(None) == "upload"
     with STANDUP.open("rb") as handle:
         response = client.post(
-            "/api/meetings", headers=BEARER, files={"file": ("../../../../tmp/evil.vtt", handle)}
+            "/api/meetings",
+            headers=BEARER,
+            files={"file": ("../../../../tmp/2024-03-05 evil.vtt", handle)},
         )
     assert response.status_code == 202
     upload_id = response.json()["id"]
     assert re.fullmatch(r"[0-9a-f]{32}", upload_id)
-    assert [p.name for p in (settings.uploads_dir / upload_id).iterdir()] == ["evil.vtt"]
+    assert [p.name for p in (settings.uploads_dir / upload_id).iterdir()] == ["upload.vtt"]
     status = client.get(f"/api/meetings/{upload_id}", headers=BEARER).json()
-    assert status["file"] == "evil.vtt"
-    wait_for(client, f"/api/meetings/{upload_id}")
+    assert status["file"] == "2024-03-05 evil.vtt"
+    assert wait_for(client, f"/api/meetings/{upload_id}")["status"] == "done"
+    report = client.get(f"/api/meetings/{upload_id}/report.json", headers=BEARER).json()
+    assert report["meeting"]["title"] == "2024-03-05 evil"
+    assert report["meeting"]["date"] == "2024-03-05"
 
 
 # -- CSRF and headers -------------------------------------------------------------------------
@@ -348,6 +352,103 @@ def test_a_job_queued_before_a_restart_runs_after_it(settings: Settings) -> None
         status = wait_for(second, f"/api/meetings/{upload_id}")
         assert status["status"] == "done"
         assert second.get(f"/meetings/{upload_id}/report", headers=BEARER).status_code == 200
+
+
+def test_a_job_whose_worker_died_is_queued_again_and_finished(settings: Settings) -> None:
+    """A worker took the job off the queue and died (nothing beats for it): once the lease is
+    over, the next server queues it again and its worker finishes it, on the second attempt."""
+    short_lease = replace(settings, workers=0, job_lease_s=1.0)
+    with TestClient(create_app(short_lease)) as first:
+        upload_id = upload(first, STANDUP).json()["id"]
+        jobs = first.app.state.jobs  # type: ignore[attr-defined]
+        # What a worker does before it dies: the message leaves the queue, the job is taken.
+        assert jobs.huey.dequeue() is not None
+        assert jobs.store.claim_upload(upload_id) is not None
+        assert jobs.pending() == 0
+    time.sleep(1.2)
+    with TestClient(create_app(replace(short_lease, workers=1))) as second:
+        assert wait_for(second, f"/api/meetings/{upload_id}")["status"] == "done"
+    with Store.open(settings.store_url) as store:
+        finished = store.upload(upload_id)
+    assert finished is not None and finished.attempts == 2
+
+
+def test_a_job_that_keeps_losing_its_worker_fails_after_three_tries(settings: Settings) -> None:
+    """Each time the job's worker dies it is queued again, at most three tries in all; then it
+    fails with a sentence saying so. A job still beating is left alone."""
+    from voiceshare.web.jobs import LOST_JOB_ERROR, MAX_ATTEMPTS, recover_lost_jobs
+
+    lease = replace(settings, job_lease_s=1.0)
+    # The app's own recovery (with an hour's lease) stays out of the way of the one here.
+    with TestClient(create_app(replace(settings, workers=0, job_lease_s=3600.0))) as client:
+        lost = upload(client, STANDUP).json()["id"]
+        alive = upload(client, PLANNING).json()["id"]
+        store: Store = client.app.state.store  # type: ignore[attr-defined]
+        requeued: list[str] = []
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            assert store.claim_upload(lost) is not None
+            if attempt == 1:
+                assert store.claim_upload(alive) is not None
+            time.sleep(1.1)
+            store.touch_upload(alive)  # its worker is alive
+            recover_lost_jobs(lease, store, requeued.append)
+        assert requeued == [lost] * (MAX_ATTEMPTS - 1)
+        status = client.get(f"/api/meetings/{lost}", headers=BEARER).json()
+        assert status["status"] == "failed"
+        assert status["error"] == LOST_JOB_ERROR
+        assert client.get(f"/api/meetings/{alive}", headers=BEARER).json()["status"] == "running"
+        # A message delivered twice does not run the job twice.
+        assert store.claim_upload(alive) is None
+
+
+# -- guessing the token -----------------------------------------------------------------------
+
+
+def test_an_address_sending_wrong_tokens_is_refused_for_a_while(settings: Settings) -> None:
+    """Ten wrong tokens (form or Bearer) within ten minutes: that address gets 429 with
+    Retry-After, even with the right token; another address still gets in."""
+    app = create_app(replace(settings, workers=0))
+    with TestClient(app, client=("203.0.113.7", 4000)) as guesser:
+        for number in range(10):
+            if number % 2:
+                wrong = guesser.post("/login", data={"token": f"guess-{number}"})
+            else:
+                wrong = guesser.get("/api/meetings", headers={"Authorization": f"Bearer g{number}"})
+            assert wrong.status_code == 401
+        refused = guesser.post("/login", data={"token": TOKEN}, follow_redirects=False)
+        assert refused.status_code == 429
+        assert "Too many wrong tokens" in refused.text
+        assert 500 <= int(refused.headers["retry-after"]) <= 600
+        api = guesser.get("/api/meetings", headers=BEARER)
+        assert api.status_code == 429
+        assert api.json()["detail"].startswith("Too many wrong tokens from your address")
+    with TestClient(app, client=("198.51.100.2", 4000)) as other:
+        assert other.get("/api/meetings", headers=BEARER).status_code == 200
+
+
+def test_behind_a_trusted_https_proxy_the_cookie_is_secure(settings: Settings) -> None:
+    """With the proxy's headers trusted (as `serve --trusted-proxy` sets uvicorn up), a login
+    through HTTPS gets a Secure cookie, and wrong tokens count against the real client."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    app = create_app(replace(settings, workers=0))
+    proxied = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.9"}
+    with TestClient(proxied, client=("127.0.0.1", 5000), base_url="http://testserver") as proxy:
+        response = proxy.post(
+            "/login", data={"token": TOKEN}, headers=forwarded, follow_redirects=False
+        )
+        assert response.status_code == 303
+        assert "secure" in response.headers["set-cookie"].lower()
+        for number in range(10):
+            proxy.post("/login", data={"token": f"x{number}"}, headers=forwarded)
+        assert proxy.post("/login", data={"token": TOKEN}, headers=forwarded).status_code == 429
+        # The proxy's other clients are not locked out with the guesser.
+        others = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.10"}
+        assert proxy.get("/api/meetings", headers={**BEARER, **others}).status_code == 200
+    with TestClient(app) as direct:
+        plain = direct.post("/login", data={"token": TOKEN}, follow_redirects=False)
+        assert "secure" not in plain.headers["set-cookie"].lower()
 
 
 # -- starting ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ limit, and with separate worker processes (`python -m voiceshare.web.worker`).""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -255,3 +256,61 @@ def test_separate_worker_processes_run_the_jobs(tmp_path: Path) -> None:
         if worker is not None:
             stop(worker)
         stop(running.process)
+
+
+def test_a_job_whose_worker_is_killed_is_finished_by_another(tmp_path: Path) -> None:
+    """A worker process killed in the middle of a job (SIGKILL: no goodbye) leaves it
+    `running`; once its 4 s lease is over a second worker takes it and finishes it. That
+    worker's first job outlasts the lease (it loads the models), and its heartbeat keeps the
+    job from being queued a third time."""
+    from voiceshare.store import Store
+
+    env = {
+        **os.environ,
+        "VOICESHARE_STORE": f"sqlite:///{tmp_path / 'store.db'}",
+        "VOICESHARE_JOB_LEASE_S": "4",
+    }
+    running = start_server(tmp_path, "--workers", "0")
+    env.pop("VOICESHARE_TOKEN", None)
+
+    def worker(name: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "voiceshare.web.worker", "--data-dir", str(running.data_dir)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / f"{name}.log", "wb"),
+            start_new_session=True,  # its own process group: the consumer and its workers
+        )
+
+    first = second = None
+    try:
+        with PLANNING.open("rb") as handle:
+            response = httpx.post(
+                f"{running.url}/api/meetings",
+                headers=BEARER,
+                files={"file": (PLANNING.name, handle)},
+                timeout=30,
+            )
+        upload_id = response.json()["id"]
+        status_url = f"{running.url}/api/meetings/{upload_id}"
+        first = worker("first")
+        deadline = time.monotonic() + 60
+        while httpx.get(status_url, headers=BEARER).json()["status"] != "running":
+            assert time.monotonic() < deadline, "the first worker never took the job"
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        time.sleep(1)
+        assert httpx.get(status_url, headers=BEARER).json()["status"] == "running"
+        second = worker("second")
+        assert wait_done(running.url, upload_id)["status"] == "done"
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        stop(running.process)
+    with Store.open(env["VOICESHARE_STORE"]) as store:
+        finished = store.upload(upload_id)
+    assert finished is not None
+    assert finished.attempts == 2

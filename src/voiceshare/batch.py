@@ -4,8 +4,9 @@
 (`pipeline.report_for_file`), writes the same report files, saves each meeting to the store in
 its own transaction, and writes an index of all the meetings (`index.html`, `index.csv`).
 
-- Parallel: a process pool of `jobs` workers. Each worker runs `init_worker` once, the place
-  where heavy models (diarization, language analysis) will be loaded once per process.
+- Parallel: a process pool of `jobs` workers, or the workers of a Dask cluster (`scheduler`:
+  files are shipped to them as bytes). Heavy models (diarization, language analysis) load
+  once per worker process and serve every file it gets.
 - Resumable: a file whose content (SHA-256) is already stored with the same settings, and whose
   reports are still in the output folder, is skipped. Files are saved one at a time, so an
   interrupted batch loses at most the meetings in flight.
@@ -180,6 +181,8 @@ def settings_hash(options: Options, team: str | None) -> str:
     }
     if options.audio is not None:  # recordings: how they were diarized shapes the meeting
         settings["audio"] = repr(options.audio)
+    if options.title or options.source_name:
+        settings["names"] = [options.title, options.source_name]
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
@@ -202,15 +205,20 @@ def init_worker(settings: BatchSettings) -> None:
 
 
 def analyse_file(
-    path: Path, stage_progress: Callable[[str, float], None] | None = None
+    path: Path,
+    stage_progress: Callable[[str, float], None] | None = None,
+    source_name: str | None = None,
 ) -> Analysed | Failed:
-    """Read, analyse and render one file (in a worker process). Never raises for bad input."""
+    """Read, analyse and render one file (in a worker process). Never raises for bad input.
+    `source_name`: the file's real name when `path` is a copy (see `Options.source_name`)."""
     from voiceshare.pipeline import output_stem, report_for_file
     from voiceshare.report.render import RENDERERS
 
     if _settings is None:
         raise RuntimeError("init_worker() was not run in this process")
     options = options_for(path, _settings.options)
+    if source_name is not None:
+        options = replace(options, source_name=source_name)
     try:
         meeting, report = report_for_file(path, options, stage_progress)
         rendered = tuple(
@@ -310,12 +318,15 @@ def run_batch(
     progress: ProgressCallback | None = None,
     threads_per_worker: int | None = None,
     stage_progress: Callable[[str, float], None] | None = None,
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Analyse every file of `inputs` into `outdir` and `store` (see the module docstring).
 
     `jobs` worker processes analyse in parallel (1: in this process), each with
     `threads_per_worker` CPU threads for PyTorch and BLAS (default: the CPUs shared out among
-    the workers; with one job, the libraries' own default). With `force`, files already stored
+    the workers; with one job, the libraries' own default). With `scheduler` (a Dask
+    scheduler's address), the cluster's workers analyse instead and `jobs` is ignored (see
+    `_run_dask`). With `force`, files already stored
     are analysed again. `stage_progress(stage, fraction)` follows the slow stages of a
     recording (diarizing, transcribing) when the files are analysed in this process (one job).
     Raises `ConfigError` for an unknown format and `StoreError` when the store fails; a bad
@@ -365,7 +376,9 @@ def run_batch(
     if threads is None and jobs > 1:
         threads = max(1, (os.cpu_count() or 1) // jobs)
     settings = BatchSettings(options, tuple(r.name for r in renderers), threads)
-    if jobs <= 1 or len(todo) <= 1:
+    if scheduler is not None:
+        _run_dask(run, todo, replace(settings, threads_per_worker=threads_per_worker), scheduler)
+    elif jobs <= 1 or len(todo) <= 1:
         init_worker(settings)
         for item in todo:
             _finish(run, item, analyse_file(item.path, stage_progress))
@@ -449,6 +462,92 @@ def _worker_died(path: Path) -> Failed:
         f"{path}: the worker process analysing it stopped unexpectedly (out of memory?); "
         "run the batch again to retry it."
     )
+
+
+# -- on a Dask cluster -------------------------------------------------------------------------
+
+# Seconds to wait for the scheduler to answer before saying it cannot be reached.
+_DASK_CONNECT_S = 20
+
+
+def analyse_shipped(
+    settings: BatchSettings, original: str, data: bytes, modified: float
+) -> Analysed | Failed:
+    """Run on a Dask worker: analyse a file sent as bytes (the worker needs no access to the
+    user's files), written under its own name (which gives the format hint, the title and a
+    date) and modification time into a temporary folder that is removed afterwards. A
+    failure names the file by its `original` path."""
+    import tempfile
+
+    if _settings != settings:
+        init_worker(settings)
+    with tempfile.TemporaryDirectory(prefix="voiceshare-") as folder:
+        path = Path(folder) / Path(original).name
+        path.write_bytes(data)
+        os.utime(path, (modified, modified))
+        result = analyse_file(path, source_name=original)
+    if isinstance(result, Failed):
+        return Failed(result.message.replace(str(path), original))
+    return replace(result, warnings=tuple(w.replace(str(path), original) for w in result.warnings))
+
+
+def _run_dask(run: _Run, todo: list[_Item], settings: BatchSettings, scheduler: str) -> None:
+    """Analyse `todo` on the Dask cluster at `scheduler`, saving each result as it arrives.
+
+    Each file's bytes are scattered straight to a worker and analysed there by
+    `analyse_shipped`; at most two files per worker thread are in flight, so a large archive
+    is never all in memory. Models load once per worker process (`init_worker` on its first
+    file) and stay. A file whose worker keeps dying (Dask retries it on others first) or that
+    the cluster cannot run fails with one sentence; the rest go on."""
+    from voiceshare.errors import ConfigError, MissingExtraError
+
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise MissingExtraError("Running a batch on a Dask cluster", "cluster") from None
+    try:
+        client = Client(scheduler, timeout=_DASK_CONNECT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc or type(exc).__name__})."
+        ) from None
+    with client:
+        threads = sum(client.nthreads().values()) or 1
+        pending = deque(todo)
+        held: dict[Any, _Item] = {}
+        running = as_completed(loop=client.loop)
+
+        def submit() -> None:
+            item = pending.popleft()
+            try:
+                data = item.path.read_bytes()
+                modified = item.path.stat().st_mtime
+            except OSError as exc:
+                message = f"{item.path}: cannot be read ({exc.strerror or exc})."
+                _finish(run, item, Failed(message))
+                return
+            shipped = client.scatter(data, hash=False)
+            future = client.submit(
+                analyse_shipped, settings, str(item.path), shipped, modified, pure=False
+            )
+            held[future] = item
+            running.add(future)
+
+        while pending and len(held) < 2 * threads:
+            submit()
+        for future in running:
+            item = held.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker died too often, or cannot run voiceshare
+                result = Failed(
+                    f"{item.path}: the Dask cluster could not analyse it "
+                    f"({type(exc).__name__}: {exc})."
+                )
+            future.release()
+            _finish(run, item, result)
+            while pending and len(held) < 2 * threads:
+                submit()
 
 
 def _finish(run: _Run, item: _Item, result: Analysed | Failed) -> None:

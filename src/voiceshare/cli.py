@@ -485,6 +485,19 @@ def team_option(help_text: str) -> Callable[[Any], Any]:
 @click.option(
     "--force", is_flag=True, help="Analyse again files the store already has (default: skip)."
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where files are analysed: worker processes on this machine (--jobs), or the workers "
+    "of a Dask cluster (--scheduler), which get each file's bytes and need voiceshare installed.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786.",
+)
 def batch(
     inputs: tuple[str, ...],
     outdir: Path,
@@ -499,6 +512,8 @@ def batch(
     input_format: str | None,
     force: bool,
     audio: AudioOptions,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Analyze every transcript under DIR in parallel, into report files and the store.
 
@@ -513,6 +528,7 @@ def batch(
       voiceshare batch exports/ -o reports/
       voiceshare batch exports/ -o reports/ --team platform --speaker-map people.yaml --jobs 4
       voiceshare batch exports/ --store postgresql://voiceshare@db.internal/voiceshare
+      voiceshare batch archive/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from rich.console import Console
     from rich.progress import (
@@ -530,6 +546,10 @@ def batch(
     from voiceshare.store import Store
 
     parse_formats(formats)  # an unknown format is refused before any work
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS (the Dask scheduler).")
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler is for --executor dask.")
     options = Options(
         attendees=tuple(a.strip() for a in attendees.split(",") if a.strip()),
         speaker_map=load_speaker_map(speaker_map) if speaker_map else None,
@@ -566,6 +586,7 @@ def batch(
                 jobs=jobs or os.cpu_count() or 1,
                 force=force,
                 progress=advance,
+                scheduler=scheduler,
             )
         for outcome in result.outcomes:
             for warning in outcome.warnings:
@@ -868,18 +889,36 @@ def eval_diarization(
     help="Analysis workers in this process (they analyse one meeting at a time); 0 when "
     "separate worker processes run the jobs: python -m voiceshare.web.worker --workers N.",
 )
-def serve(host: str, port: int, store_url: str | None, data_dir: Path | None, workers: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    metavar="ADDRESSES",
+    help="Behind a reverse proxy (e.g. 127.0.0.1): trust its X-Forwarded-Proto and "
+    "X-Forwarded-For from these comma-separated addresses, so the session cookie is marked "
+    "Secure under HTTPS and wrong tokens are counted per real client.",
+)
+def serve(
+    host: str,
+    port: int,
+    store_url: str | None,
+    data_dir: Path | None,
+    workers: int,
+    trusted_proxy: str | None,
+) -> None:
     """Run the upload service: a web page to upload a meeting and read its report.
 
     Every page and API call needs the token in VOICESHARE_TOKEN (the login form, or an
-    `Authorization: Bearer` header). Without it the service listens only on loopback, with a
+    `Authorization: Bearer` header); an address that sends 10 wrong tokens in 10 minutes is
+    refused for a while. Without a token the service listens only on loopback, with a
     random token printed once. Uploads are limited to VOICESHARE_MAX_UPLOAD_MB (default 500);
-    VOICESHARE_QUEUE=redis://... shares the job queue with workers on other machines.
+    VOICESHARE_QUEUE=redis://... shares the job queue with workers on other machines. A job
+    whose worker dies is queued again after VOICESHARE_JOB_LEASE_S seconds (default 120), at
+    most 3 times.
 
     \b
     Examples:
       VOICESHARE_TOKEN=$(cat token) voiceshare serve --host 0.0.0.0 --port 8080
       voiceshare serve --store postgresql://me@db/voiceshare --workers 0
+      voiceshare serve --port 8000 --trusted-proxy 127.0.0.1   # behind nginx with TLS
     """
     try:
         import uvicorn
@@ -900,7 +939,13 @@ def serve(host: str, port: int, store_url: str | None, data_dir: Path | None, wo
         )
     _stderr(f"voiceshare serving on http://{host}:{port}/ (data in {settings.data_dir})")
     uvicorn.run(
-        app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        proxy_headers=trusted_proxy is not None,
+        forwarded_allow_ips=trusted_proxy,
     )
 
 

@@ -28,6 +28,11 @@ class Options:
     pseudonym_key: str | None = None
     input_format: str | None = None
     audio: AudioOptions | None = None  # how recordings are diarized; defaults when None
+    # The meeting's title, instead of the one from the file (its stem, or its metadata).
+    title: str | None = None
+    # The name the file had where it came from, when it is read under another one (an upload
+    # stored under a generated name): the source shown, and a date written in it.
+    source_name: str | None = None
 
     @property
     def hides_names(self) -> bool:
@@ -35,7 +40,12 @@ class Options:
 
 
 def prepare(meeting: Meeting, options: Options) -> Meeting:
-    """Add attendees, merge aliases, then pseudonymise (in that order, so aliases merge first)."""
+    """Set the title and source name given, add attendees, merge aliases, then pseudonymise (in
+    that order, so aliases merge first)."""
+    if options.source_name:
+        meeting = _renamed_source(meeting, options.source_name)
+    if options.title:
+        meeting = meeting.with_changes(title=options.title)
     if options.attendees:
         meeting = meeting.with_changes(attendees=meeting.attendees + options.attendees)
     if options.speaker_map:
@@ -43,6 +53,25 @@ def prepare(meeting: Meeting, options: Options) -> Meeting:
     if options.hides_names:
         meeting = pseudonymise(meeting, options.pseudonym_key)
     return meeting
+
+
+def _renamed_source(meeting: Meeting, name: str) -> Meeting:
+    """The meeting as if read from a file called `name`: its source, its title when it came
+    from the file name, and the date in that name when the file itself had none."""
+    from voiceshare.readers import title_from_name
+    from voiceshare.readers._dates import date_from_name
+
+    changes: dict[str, object] = {"source": name}
+    if meeting.source:
+        old = Path(meeting.source).name
+        if meeting.title == title_from_name(old):
+            changes["title"] = title_from_name(name)
+        elif meeting.title == Path(old).stem.replace("_", " ").strip():  # a recording's
+            changes["title"] = Path(name).stem.replace("_", " ").strip() or name
+    if meeting.date is None and (date := date_from_name(name)) is not None:
+        changes["date"] = date
+        changes["metadata"] = {**meeting.metadata, "date_origin": "file name"}
+    return meeting.with_changes(**changes)
 
 
 def read_input(

@@ -37,7 +37,9 @@ def reference_turns(meeting: Meeting) -> list[tuple[float, float, str]]:
     turns = [
         (u.start_s, u.end_s, u.speaker)
         for u in meeting.utterances
-        if u.start_s is not None and u.end_s is not None and u.end_s > u.start_s
+        if u.start_s is not None
+        and u.end_s is not None
+        and u.end_s > u.start_s
         and u.speaker != UNIDENTIFIED_SPEAKER
     ]
     if not turns:

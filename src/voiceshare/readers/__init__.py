@@ -14,10 +14,18 @@ from pathlib import Path
 
 from voiceshare.errors import InputError, UnknownFormatError
 from voiceshare.model import Meeting
-from voiceshare.readers._base import Parsed, ReaderSpec, build_meeting
+from voiceshare.readers._base import Parsed, ReaderSpec, build_meeting, title_from_name
 from voiceshare.readers._source import Source
 
-__all__ = ["Parsed", "ReaderSpec", "Source", "available_readers", "detect_format", "read_meeting"]
+__all__ = [
+    "Parsed",
+    "ReaderSpec",
+    "Source",
+    "available_readers",
+    "detect_format",
+    "read_meeting",
+    "title_from_name",
+]
 
 # Below this confidence no reader claims the file.
 _MIN_CONFIDENCE = 0.3

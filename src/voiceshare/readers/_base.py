@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from voiceshare.model import Meeting, Speaker, Utterance, Word, speakers_in_order
 from voiceshare.readers._source import Source
@@ -227,8 +228,12 @@ def _with_id(utterance: Utterance, new_id: str) -> Utterance:
 
 
 def _title_from_path(source: Source) -> str:
-    name = source.path.name
+    return title_from_name(source.path.name)
+
+
+def title_from_name(name: str) -> str:
+    """A meeting's title from its file's name: the stem (without Zoom's `.transcript.vtt`)."""
     for suffix in (".transcript.vtt", ".cc.vtt"):
         if name.endswith(suffix):
             return name[: -len(suffix)]
-    return source.path.stem or name
+    return Path(name).stem or name

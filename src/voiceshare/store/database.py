@@ -26,7 +26,7 @@ ENV_VAR = "VOICESHARE_STORE"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Opening a store already at it needs no Alembic import (a third of a
 # second); a test checks that this is the head of `migrations/versions`.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 # Fields copied from a report's speaker row into `meeting_people`, as the JSON schema names them.
 _PERSON_FIELDS = (
@@ -173,6 +173,7 @@ class Upload:
     report_stem: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    attempts: int = 0
 
 
 class Store:
@@ -437,6 +438,60 @@ class Store:
                 t.uploads.update().where(t.uploads.c.id == upload_id).values(**changes)
             )
             return bool(result.rowcount)
+
+    def claim_upload(self, upload_id: str) -> Upload | None:
+        """Take a queued upload's job for this worker: `running`, one more attempt. None when
+        it is not queued (done, failed, deleted, or already taken by another worker)."""
+        u = t.uploads
+        now = dt.datetime.now(dt.UTC)
+        with self._errors("write to"), self.engine.begin() as connection:
+            taken = connection.execute(
+                u.update()
+                .where(u.c.id == upload_id, u.c.status == "queued")
+                .values(
+                    status="running", progress=0.05, error=None, updated_at=now,
+                    attempts=u.c.attempts + 1,
+                )
+            ).rowcount  # fmt: skip
+            if not taken:
+                return None
+            row = connection.execute(sa.select(u).where(u.c.id == upload_id)).first()
+        return None if row is None else _upload(row)
+
+    def touch_upload(self, upload_id: str) -> None:
+        """The running job's heartbeat: its worker is alive."""
+        u = t.uploads
+        with self._errors("write to"), self.engine.begin() as connection:
+            connection.execute(
+                u.update()
+                .where(u.c.id == upload_id, u.c.status == "running")
+                .values(updated_at=dt.datetime.now(dt.UTC))
+            )
+
+    def requeue_stale_uploads(
+        self, older_than: dt.datetime, max_attempts: int, error: str
+    ) -> list[str]:
+        """Running jobs whose heartbeat stopped before `older_than` lost their worker: each goes
+        back to `queued` (the ids returned, for the caller to put on the queue again), or, after
+        `max_attempts` tries, to `failed` with `error`. Safe when several workers do it at once:
+        each stale job is moved by exactly one of them."""
+        u = t.uploads
+        stale = (u.c.status == "running", u.c.updated_at < older_than)
+        now = dt.datetime.now(dt.UTC)
+        requeued: list[str] = []
+        with self._errors("write to"), self.engine.begin() as connection:
+            rows = connection.execute(sa.select(u.c.id, u.c.attempts).where(*stale)).all()
+            for upload_id, attempts in rows:
+                if attempts >= max_attempts:
+                    values: dict[str, Any] = {"status": "failed", "progress": 1.0, "error": error}
+                else:
+                    values = {"status": "queued", "progress": 0.0}
+                moved = connection.execute(
+                    u.update().where(u.c.id == upload_id, *stale).values(updated_at=now, **values)
+                ).rowcount
+                if moved and values["status"] == "queued":
+                    requeued.append(upload_id)
+        return requeued
 
     def upload(self, upload_id: str) -> Upload | None:
         """One upload by its id."""

@@ -141,5 +141,9 @@ uploads = sa.Table(
     sa.Column("meeting_title", sa.Text, nullable=True),
     sa.Column("report_stem", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # Also the running job's heartbeat: a worker touches it while it works, so a `running`
+    # upload left untouched for the lease (`voiceshare.web.jobs`) lost its worker.
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # How many times a worker has taken the job (a job whose worker died is queued again).
+    sa.Column("attempts", sa.Integer, nullable=False, server_default=sa.text("0")),
 )

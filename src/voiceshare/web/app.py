@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import shutil
-import unicodedata
+import threading
+import time
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -52,6 +55,8 @@ _UPLOAD_PATHS = frozenset({"/api/meetings", "/upload"})
 _CHUNK = 1024 * 1024
 _NO_TOKEN = "Send the token: Authorization: Bearer <token>."
 _MAX_TITLE, _MAX_TEAM, _MAX_ATTENDEES = 300, 200, 5000
+# Wrong tokens an address may send within the window before it is refused for a while.
+LOGIN_ATTEMPTS, LOGIN_WINDOW_S = 10, 600.0
 # Extensions kept on the stored file as a hint to the readers; the content decides.
 _KNOWN_SUFFIXES = frozenset(
     ".vtt .srt .txt .json .nlp .cha .stm .csv .tsv .docx .rttm .wav .mp3 .m4a .mp4 .webm .ogg "
@@ -207,6 +212,73 @@ class _LoginRequired(Exception):
         self.next_path = next_path
 
 
+class FailedTokens:
+    """Wrong tokens per client address (the form or a Bearer header): after `limit` of them
+    within `window_s`, the address is refused with 429, the right token included, until the
+    oldest falls out of the window. Kept in the process (each server process counts its own),
+    for at most `max_clients` addresses."""
+
+    def __init__(
+        self, limit: int = LOGIN_ATTEMPTS, window_s: float = LOGIN_WINDOW_S,
+        max_clients: int = 10_000,
+    ) -> None:  # fmt: skip
+        self.limit = limit
+        self.window_s = window_s
+        self.max_clients = max_clients
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_s(self, client: str) -> float:
+        """Seconds until `client` may try again (0: now)."""
+        with self._lock:
+            times = self._recent(client)
+            if times is None or len(times) < self.limit:
+                return 0.0
+            return max(0.0, times[0] + self.window_s - time.monotonic())
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            times = self._recent(client)
+            if times is None:
+                if len(self._failures) >= self.max_clients:  # forget the stalest address
+                    del self._failures[min(self._failures, key=lambda c: self._failures[c][-1])]
+                times = self._failures[client] = deque(maxlen=self.limit)
+            times.append(time.monotonic())
+
+    def _recent(self, client: str) -> deque[float] | None:
+        times = self._failures.get(client)
+        if times is None:
+            return None
+        cutoff = time.monotonic() - self.window_s
+        while times and times[0] < cutoff:
+            times.popleft()
+        if not times:
+            del self._failures[client]
+            return None
+        return times
+
+
+def _token_is_right(request: Request, given: str) -> bool:
+    """Compare a token in constant time, counting wrong ones per client address (see
+    `FailedTokens`); 429 for an address with too many."""
+    settings: Settings = request.app.state.settings
+    failures: FailedTokens = request.app.state.failed_tokens
+    client = request.client.host if request.client else "unknown"
+    wait = failures.wait_s(client)
+    if wait > 0:
+        minutes = max(1, math.ceil(wait / 60))
+        raise HTTPException(
+            429,
+            f"Too many wrong tokens from your address: try again in {minutes} minute"
+            f"{'s' if minutes > 1 else ''}.",
+            {"Retry-After": str(math.ceil(wait))},
+        )
+    if _same(given, settings.token):
+        return True
+    failures.failed(client)
+    return False
+
+
 def _serializer(settings: Settings) -> Any:
     from itsdangerous import URLSafeTimedSerializer
 
@@ -220,7 +292,7 @@ def _session(request: Request) -> Session | None:
     header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() == "bearer" and given:
-        return Session(None) if _same(given.strip(), settings.token) else None
+        return Session(None) if _token_is_right(request, given.strip()) else None
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
@@ -288,18 +360,13 @@ class UploadRefused(Exception):
         self.message = message
 
 
-def stored_name(title: str | None, original: str | None) -> str:
-    """The name the upload is stored under inside its generated folder: the title (else the
-    uploaded name's stem) reduced to letters, digits, spaces, `-` and `_` (never a path, never
-    hidden), so the report keeps a readable title and a date written in the name, plus a known
-    extension as a hint for the readers (the content decides the format)."""
-    original = original or ""
-    suffix = Path(original.replace("\\", "/")).suffix.lower()
-    suffix = suffix if suffix in _KNOWN_SUFFIXES else ""
-    base = title or Path(original.replace("\\", "/")).stem
-    base = unicodedata.normalize("NFKC", base)
-    slug = re.sub(r"[^\w\- ]+", "_", base, flags=re.UNICODE).strip("._- ")[:80] or "meeting"
-    return slug + suffix
+def stored_name(original: str | None) -> str:
+    """The name the upload is stored under inside its generated folder: `upload`, plus the
+    uploaded name's extension when it is one voiceshare knows, as a hint for the readers (the
+    content decides the format). Nothing the client sent becomes part of a path; the title
+    and any date in the uploaded name reach the report through the job's options."""
+    suffix = Path((original or "").replace("\\", "/")).suffix.lower()
+    return "upload" + (suffix if suffix in _KNOWN_SUFFIXES else "")
 
 
 def _clean(value: str | None, limit: int, what: str) -> str | None:
@@ -327,7 +394,7 @@ def accept_upload(
     upload_id = secrets.token_hex(16)
     folder = settings.uploads_dir / upload_id
     folder.mkdir(parents=True)
-    target = folder / stored_name(title, shown)
+    target = folder / stored_name(shown)
     try:
         size, digest = _copy(stream, target, settings.max_upload_bytes)
         if size == 0:
@@ -468,6 +535,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start(settings.workers)
+        app.state.jobs.start_recovery()
         try:
             yield
         finally:
@@ -487,6 +555,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.jobs = Jobs(settings, store)
+    app.state.failed_tokens = FailedTokens()
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
     _add_routes(app)
 
@@ -500,7 +569,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
-        return page("error.html.j2", exc.status_code, message=exc.detail)
+        response = page("error.html.j2", exc.status_code, message=exc.detail)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(UploadRefused)
     async def _refused(request: Request, exc: UploadRefused) -> Response:
@@ -573,7 +644,7 @@ def _add_routes(app: FastAPI) -> None:
         next: Annotated[str | None, Form()] = None,
     ) -> Response:
         settings: Settings = app.state.settings
-        if not _same(token.strip(), settings.token):
+        if not _token_is_right(request, token.strip()):
             return page(
                 "login.html.j2", 401, next=_safe_next(next), error="That token is not right."
             )

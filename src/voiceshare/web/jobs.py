@@ -18,6 +18,9 @@ import importlib.util
 import logging
 import shutil
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +40,12 @@ _log = logging.getLogger(__name__)
 _analysis_lock = threading.Lock()
 # How often an idle in-process worker looks at the queue again.
 _POLL_S = 0.2
+# A job whose worker died this many times is not tried again (it may be what kills them).
+MAX_ATTEMPTS = 3
+LOST_JOB_ERROR = (
+    f"the analysis stopped {MAX_ATTEMPTS} times without finishing (its worker process died, "
+    "perhaps out of memory); the file was not analysed."
+)
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -59,18 +68,21 @@ def results_dir(settings: Settings, upload_id: str) -> Path:
 
 def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
     """Analyse one upload and record the outcome in the store; never raises for bad input (a
-    failed job records one sentence)."""
+    failed job records one sentence). A job that is not queued any more (done, failed,
+    deleted, or taken by another worker: a message delivered twice) is left alone."""
     from voiceshare.batch import run_batch
     from voiceshare.pipeline import Options
 
-    upload = store.upload(upload_id)
-    if upload is None or upload.status == "done":
-        return  # deleted while queued, or already analysed (a job delivered twice)
-    store.update_upload(upload_id, status="running", progress=0.05)
+    upload = store.claim_upload(upload_id)
+    if upload is None:
+        return
     path = settings.data_dir / upload.stored_path
     outdir = results_dir(settings, upload_id)
     attendees = tuple(a.strip() for a in upload.attendees.split(",") if a.strip())
     shown = upload.original_name or "the upload"
+    # The file is stored under a generated name; the meeting is titled (unless the uploader
+    # gave a title) and dated from the name it was uploaded under, as the CLI does.
+    options = Options(attendees=attendees, title=upload.title, source_name=upload.original_name)
     error: str | None = None
     title = stem = None
     shown_progress = [0.05]
@@ -85,12 +97,14 @@ def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
             store.update_upload(upload_id, progress=round(overall, 3))
 
     try:
-        with _analysis_lock:
+        # Beating from the moment the job is taken: waiting for another thread's analysis
+        # to finish is not dying.
+        with _heartbeat(store, upload_id, settings.job_lease_s / 4), _analysis_lock:
             result = run_batch(
                 [path],
                 outdir,
                 formats=REPORT_FORMATS,
-                options=Options(attendees=attendees),
+                options=options,
                 store=store,
                 team=upload.team,
                 force=True,
@@ -118,6 +132,41 @@ def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
         shutil.rmtree(outdir, ignore_errors=True)
 
 
+@contextmanager
+def _heartbeat(store: Store, upload_id: str, every_s: float) -> Iterator[None]:
+    """Touch the running job every `every_s` seconds while the block runs (a thread of its
+    own, since the analysis may hold the interpreter in long C calls between progress
+    reports), so other workers can tell a long job from one whose worker died."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every_s):
+            try:
+                store.touch_upload(upload_id)
+            except VoiceshareError:
+                _log.warning("cannot record that job %s is alive", upload_id)
+
+    thread = threading.Thread(target=beat, name=f"voiceshare-heartbeat-{upload_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def recover_lost_jobs(settings: Settings, store: Store, enqueue: Callable[[str], None]) -> int:
+    """Queue again every running job whose worker stopped beating for the lease (killed, out
+    of memory, the machine restarted); one that has lost its worker `MAX_ATTEMPTS` times is
+    failed with a sentence instead. Returns how many were queued again."""
+    cutoff = datetime.now(UTC) - timedelta(seconds=settings.job_lease_s)
+    requeued = store.requeue_stale_uploads(cutoff, MAX_ATTEMPTS, LOST_JOB_ERROR)
+    for upload_id in requeued:
+        _log.warning("job %s lost its worker; queued again", upload_id)
+        enqueue(upload_id)
+    return len(requeued)
+
+
 class Jobs:
     """The queue with its one task, and the in-process workers that run it."""
 
@@ -142,6 +191,29 @@ class Jobs:
 
     # -- in-process workers ---------------------------------------------------------------
 
+    def recover(self) -> int:
+        """Queue again the jobs whose worker died (see `recover_lost_jobs`)."""
+        return recover_lost_jobs(self.settings, self.store, self.enqueue)
+
+    def start_recovery(self) -> None:
+        """Look for lost jobs now and every half lease until `stop()`, in a thread: every
+        server and worker process does, and the store lets exactly one of them move each."""
+        self._stop.clear()
+        thread = threading.Thread(
+            target=self._recover_loop, name="voiceshare-recovery", daemon=True
+        )
+        thread.start()
+        self._threads.append(thread)
+
+    def _recover_loop(self) -> None:
+        while True:
+            try:
+                self.recover()
+            except Exception:
+                _log.exception("cannot look for lost jobs")
+            if self._stop.wait(self.settings.job_lease_s / 2):
+                return
+
     def start(self, workers: int) -> None:
         """Start `workers` threads that take jobs off the queue until `stop()`."""
         self._stop.clear()
@@ -153,8 +225,9 @@ class Jobs:
             self._threads.append(thread)
 
     def stop(self, timeout_s: float = 30.0) -> None:
-        """Stop the workers after the jobs they are running (a job cut short is queued no
-        more: its upload stays `running`, and can be uploaded again)."""
+        """Stop the workers after the jobs they are running. A job still running after
+        `timeout_s` is abandoned with the process; it stops beating, and a server or worker
+        queues it again once its lease is over."""
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout_s)

@@ -18,6 +18,9 @@ TOKEN_ENV = "VOICESHARE_TOKEN"
 MAX_UPLOAD_ENV = "VOICESHARE_MAX_UPLOAD_MB"
 DATA_DIR_ENV = "VOICESHARE_DATA_DIR"
 QUEUE_ENV = "VOICESHARE_QUEUE"
+LEASE_ENV = "VOICESHARE_JOB_LEASE_S"
+# A running job whose worker has not shown a sign of life for this long is queued again.
+DEFAULT_JOB_LEASE_S = 120.0
 DEFAULT_MAX_UPLOAD_MB = 500
 # A token shorter than this is too easy to guess for a service that holds meeting recordings.
 MIN_TOKEN_CHARS = 16
@@ -37,6 +40,9 @@ class Settings:
     workers: int = 1
     # True when no token was configured and a random one was made for this run (loopback only).
     token_generated: bool = False
+    # Seconds without a heartbeat after which a running job counts as lost (its worker died)
+    # and is queued again; workers beat every quarter of it.
+    job_lease_s: float = DEFAULT_JOB_LEASE_S
 
     @property
     def uploads_dir(self) -> Path:
@@ -116,6 +122,15 @@ def load_settings(
             f"{QUEUE_ENV} must be a redis:// URL (leave it unset for the SQLite queue in the "
             "data folder)."
         )
+    raw_lease = env.get(LEASE_ENV, "").strip() or str(DEFAULT_JOB_LEASE_S)
+    try:
+        lease_s = float(raw_lease)
+    except ValueError:
+        lease_s = -1.0
+    if not 1.0 <= lease_s <= 86400.0:
+        raise ConfigError(
+            f"{LEASE_ENV} must be a number of seconds from 1 to 86400, not {raw_lease!r}."
+        )
     folder = data_dir or (Path(env[DATA_DIR_ENV]) if env.get(DATA_DIR_ENV) else None)
     return Settings(
         token=token,
@@ -125,4 +140,5 @@ def load_settings(
         queue_url=queue_url,
         workers=workers,
         token_generated=generated,
+        job_lease_s=lease_s,
     )

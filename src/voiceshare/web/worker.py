@@ -36,11 +36,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
-    def fresh_connections() -> None:
+    def start_worker() -> None:
         # A forked worker process must not share the parent's database connections.
         store.engine.dispose(close=False)
+        # Each worker also queues again the jobs whose worker died (after the fork: a
+        # thread started before it would not survive into the worker).
+        jobs.start_recovery()
 
-    jobs.huey.on_startup()(fresh_connections)
+    jobs.huey.on_startup()(start_worker)
 
     consumer = jobs.huey.create_consumer(
         workers=max(1, args.workers), worker_type="process", periodic=False
