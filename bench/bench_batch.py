@@ -13,6 +13,7 @@ cut into hours (a second pass renames the speakers so no file repeats). Then:
    (target: under 2 s).
 
 Usage: .venv/bin/python bench/bench_batch.py [--files 100] [--threads-per-worker 1] [--scaling-only]
+       .venv/bin/python bench/bench_batch.py --trends-only   # fill the store once, time trends
 
 With --threads-per-worker N, --jobs 1 and 2 are timed again with N PyTorch/BLAS threads in
 every worker: by default one job already uses every CPU through PyTorch, which leaves a second
@@ -107,6 +108,7 @@ def timed_batch(
         f"  jobs {jobs}{'' if store_url else ', no store'}"
         f"{f', {threads} thread(s) per worker' if threads else ''}: wall {elapsed:.1f} s, CPU "
         f"{parent:.1f} s in the batch process + {children:.1f} s in workers"
+        f"{f'; store {store_s:.2f} s ({100 * store_s / elapsed:.1f}%)' if store_url else ''}"
     )
     return elapsed, store_s
 
@@ -216,6 +218,11 @@ def main() -> None:
         "process scaling alone (by default one job already uses every CPU through PyTorch)",
     )
     parser.add_argument("--scaling-only", action="store_true", help="skip store and trends")
+    parser.add_argument(
+        "--trends-only",
+        action="store_true",
+        help="one batch (--jobs 2) to fill the store, then time only `trends`",
+    )
     args = parser.parse_args()
     if not (shared_data() / "mrda" / "dadb").is_dir():
         sys.exit(f"MRDA data not found under {shared_data()} (set VOICESHARE_SHARED_DATA)")
@@ -230,6 +237,10 @@ def main() -> None:
         print(f"{len(files)} one-hour transcripts ({size_mb:.0f} MB) built in "
               f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs")  # fmt: skip
 
+        if args.trends_only:
+            timed_batch(files, tmp_path / "out1", 2, f"sqlite:///{tmp_path}/1.db")
+            time_trends(tmp_path, args.copies)
+            return
         machine_ceiling()
         threads_only = bool(args.threads_per_worker and args.scaling_only)
         if not threads_only:
@@ -256,33 +267,35 @@ def main() -> None:
 
         resumed, _ = timed_batch(files, tmp_path / "out1", 1, f"sqlite:///{tmp_path}/1.db")
         print(f"re-run over the stored batch (everything skipped): {resumed:.2f} s")
+        time_trends(tmp_path, args.copies)
 
-        big = f"sqlite:///{tmp_path}/big.db"
-        started = time.perf_counter()
-        count = fill_store(f"sqlite:///{tmp_path}/1.db", big, args.copies)
-        print(f"{count} meetings stored for trends in {time.perf_counter() - started:.1f} s")
 
-        from voiceshare.store import Store
-        from voiceshare.trends import load_trends, write_trends
+def time_trends(tmp_path: Path, copies: int) -> None:
+    """`trends` over the batch's meetings (in `tmp_path`/1.db) saved `copies` times over."""
+    big = f"sqlite:///{tmp_path}/big.db"
+    started = time.perf_counter()
+    count = fill_store(f"sqlite:///{tmp_path}/1.db", big, copies)
+    print(f"{count} meetings stored for trends in {time.perf_counter() - started:.1f} s")
 
-        started = time.perf_counter()
-        with Store.open(big, create=False) as store:
-            trends = load_trends(store)
-        loaded = time.perf_counter() - started
-        write_trends(trends, tmp_path / "trends", ("html", "json", "csv"))
-        rendered = time.perf_counter() - started
-        print(f"trends over {trends.meetings} meetings ({len(trends.people)} people, "
-              f"{len(trends.watchlist)} on the watch list): loaded in {loaded:.2f} s, "
-              f"with HTML+JSON+CSV written {rendered:.2f} s (target < 2 s)")  # fmt: skip
-        exe = Path(sys.executable).with_name("voiceshare")
-        started = time.perf_counter()
-        subprocess.run(
-            [str(exe), "trends", "--store", big, "-o", str(tmp_path / "trends-cli")],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        print(
-            f"`voiceshare trends` command, start to finish: {time.perf_counter() - started:.2f} s"
-        )
+    from voiceshare.store import Store
+    from voiceshare.trends import load_trends, write_trends
+
+    started = time.perf_counter()
+    with Store.open(big, create=False) as store:
+        trends = load_trends(store)
+    loaded = time.perf_counter() - started
+    write_trends(trends, tmp_path / "trends", ("html", "json", "csv"))
+    rendered = time.perf_counter() - started
+    print(f"trends over {trends.meetings} meetings ({len(trends.people)} people, "
+          f"{len(trends.watchlist)} on the watch list): loaded in {loaded:.2f} s, "
+          f"with HTML+JSON+CSV written {rendered:.2f} s (target < 2 s)")  # fmt: skip
+    exe = Path(sys.executable).with_name("voiceshare")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(exe), "trends", "--store", big, "-o", str(tmp_path / "trends-cli")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    print(f"`voiceshare trends` command, start to finish: {time.perf_counter() - started:.2f} s")
 
 
 if __name__ == "__main__":

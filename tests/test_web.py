@@ -385,12 +385,12 @@ def test_a_job_that_keeps_losing_its_worker_fails_after_three_tries(settings: Se
         alive = upload(client, PLANNING).json()["id"]
         store: Store = client.app.state.store  # type: ignore[attr-defined]
         requeued: list[str] = []
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        alive_claim = store.claim_upload(alive)
+        assert alive_claim is not None
+        for _ in range(MAX_ATTEMPTS):
             assert store.claim_upload(lost) is not None
-            if attempt == 1:
-                assert store.claim_upload(alive) is not None
             time.sleep(1.1)
-            store.touch_upload(alive)  # its worker is alive
+            assert store.touch_upload(alive, alive_claim.attempts)  # its worker is alive
             recover_lost_jobs(lease, store, requeued.append)
         assert requeued == [lost] * (MAX_ATTEMPTS - 1)
         status = client.get(f"/api/meetings/{lost}", headers=BEARER).json()
@@ -399,6 +399,32 @@ def test_a_job_that_keeps_losing_its_worker_fails_after_three_tries(settings: Se
         assert client.get(f"/api/meetings/{alive}", headers=BEARER).json()["status"] == "running"
         # A message delivered twice does not run the job twice.
         assert store.claim_upload(alive) is None
+
+
+def test_a_stalled_worker_cannot_overwrite_the_job_another_took_over(settings: Settings) -> None:
+    """Worker A stalls past its lease; the job is queued again and worker B takes it. A's
+    late heartbeat, progress and outcome are all refused; B's count."""
+    from voiceshare.web.jobs import recover_lost_jobs
+
+    with TestClient(create_app(replace(settings, workers=0, job_lease_s=3600.0))) as client:
+        upload_id = upload(client, STANDUP).json()["id"]
+        store: Store = client.app.state.store  # type: ignore[attr-defined]
+        first = store.claim_upload(upload_id)
+        assert first is not None and first.attempts == 1
+        time.sleep(1.1)
+        queued: list[str] = []
+        recover_lost_jobs(replace(settings, job_lease_s=1.0), store, queued.append)
+        assert queued == [upload_id]
+        second = store.claim_upload(upload_id)
+        assert second is not None and second.attempts == 2
+        assert not store.touch_upload(upload_id, first.attempts)
+        assert not store.update_upload(upload_id, progress=0.5, attempt=first.attempts)
+        assert not store.update_upload(
+            upload_id, status="failed", error="stale", attempt=first.attempts
+        )
+        assert store.update_upload(upload_id, progress=0.4, attempt=second.attempts)
+        status = client.get(f"/api/meetings/{upload_id}", headers=BEARER).json()
+        assert (status["status"], status["progress"], status["error"]) == ("running", 0.4, None)
 
 
 # -- guessing the token -----------------------------------------------------------------------
@@ -422,6 +448,11 @@ def test_an_address_sending_wrong_tokens_is_refused_for_a_while(settings: Settin
         api = guesser.get("/api/meetings", headers=BEARER)
         assert api.status_code == 429
         assert api.json()["detail"].startswith("Too many wrong tokens from your address")
+        # An upload is refused before its body is read, with the same answer.
+        posted = upload(guesser, STANDUP)
+        assert posted.status_code == 429
+        assert "retry-after" in posted.headers
+        assert posted.json()["detail"].startswith("Too many wrong tokens")
     with TestClient(app, client=("198.51.100.2", 4000)) as other:
         assert other.get("/api/meetings", headers=BEARER).status_code == 200
 

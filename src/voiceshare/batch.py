@@ -208,22 +208,25 @@ def analyse_file(
     path: Path,
     stage_progress: Callable[[str, float], None] | None = None,
     source_name: str | None = None,
+    settings: BatchSettings | None = None,
 ) -> Analysed | Failed:
     """Read, analyse and render one file (in a worker process). Never raises for bad input.
-    `source_name`: the file's real name when `path` is a copy (see `Options.source_name`)."""
+    `source_name`: the file's real name when `path` is a copy (see `Options.source_name`).
+    `settings`: instead of the process's own (`init_worker`), e.g. in a Dask worker's
+    threads, which may serve several batches at once."""
     from voiceshare.pipeline import output_stem, report_for_file
     from voiceshare.report.render import RENDERERS
 
-    if _settings is None:
+    settings = settings or _settings
+    if settings is None:
         raise RuntimeError("init_worker() was not run in this process")
-    options = options_for(path, _settings.options)
+    options = options_for(path, settings.options)
     if source_name is not None:
         options = replace(options, source_name=source_name)
     try:
         meeting, report = report_for_file(path, options, stage_progress)
         rendered = tuple(
-            (RENDERERS[name].extension, RENDERERS[name].render(report))
-            for name in _settings.formats
+            (RENDERERS[name].extension, RENDERERS[name].render(report)) for name in settings.formats
         )
         document = report.to_dict()
         report_json = json.dumps(
@@ -377,7 +380,7 @@ def run_batch(
         threads = max(1, (os.cpu_count() or 1) // jobs)
     settings = BatchSettings(options, tuple(r.name for r in renderers), threads)
     if scheduler is not None:
-        _run_dask(run, todo, replace(settings, threads_per_worker=threads_per_worker), scheduler)
+        _run_dask(run, todo, replace(settings, threads_per_worker=None), scheduler)
     elif jobs <= 1 or len(todo) <= 1:
         init_worker(settings)
         for item in todo:
@@ -479,13 +482,11 @@ def analyse_shipped(
     failure names the file by its `original` path."""
     import tempfile
 
-    if _settings != settings:
-        init_worker(settings)
     with tempfile.TemporaryDirectory(prefix="voiceshare-") as folder:
         path = Path(folder) / Path(original).name
         path.write_bytes(data)
         os.utime(path, (modified, modified))
-        result = analyse_file(path, source_name=original)
+        result = analyse_file(path, source_name=original, settings=settings)
     if isinstance(result, Failed):
         return Failed(result.message.replace(str(path), original))
     return replace(result, warnings=tuple(w.replace(str(path), original) for w in result.warnings))
@@ -494,11 +495,12 @@ def analyse_shipped(
 def _run_dask(run: _Run, todo: list[_Item], settings: BatchSettings, scheduler: str) -> None:
     """Analyse `todo` on the Dask cluster at `scheduler`, saving each result as it arrives.
 
-    Each file's bytes are scattered straight to a worker and analysed there by
-    `analyse_shipped`; at most two files per worker thread are in flight, so a large archive
-    is never all in memory. Models load once per worker process (`init_worker` on its first
-    file) and stay. A file whose worker keeps dying (Dask retries it on others first) or that
-    the cluster cannot run fails with one sentence; the rest go on."""
+    Each file's bytes are scattered straight to a worker (not through the scheduler) and
+    analysed there by `analyse_shipped`; at most two files per worker thread are in flight, so
+    a large archive is never all in memory. Models load once per worker process (on its first
+    file) and stay. A file the cluster cannot take or run, or whose worker dies (its bytes die
+    with it), fails with one sentence; the rest go on, and running the batch again retries
+    the failures."""
     from voiceshare.errors import ConfigError, MissingExtraError
 
     try:
@@ -526,10 +528,18 @@ def _run_dask(run: _Run, todo: list[_Item], settings: BatchSettings, scheduler: 
                 message = f"{item.path}: cannot be read ({exc.strerror or exc})."
                 _finish(run, item, Failed(message))
                 return
-            shipped = client.scatter(data, hash=False)
-            future = client.submit(
-                analyse_shipped, settings, str(item.path), shipped, modified, pure=False
-            )
+            try:
+                shipped = client.scatter(data, direct=True, hash=False)
+                future = client.submit(
+                    analyse_shipped, settings, str(item.path), shipped, modified, pure=False
+                )
+            except Exception as exc:  # no worker can take it now, or the scheduler went away
+                message = (
+                    f"{item.path}: the Dask cluster could not take it "
+                    f"({type(exc).__name__}: {exc or 'no reason given'})."
+                )
+                _finish(run, item, Failed(message))
+                return
             held[future] = item
             running.add(future)
 

@@ -64,10 +64,11 @@ def _renamed_source(meeting: Meeting, name: str) -> Meeting:
     changes: dict[str, object] = {"source": name}
     if meeting.source:
         old = Path(meeting.source).name
-        if meeting.title == title_from_name(old):
+        if meeting.format == "audio":  # a recording's title: its stem, `_` read as spaces
+            if meeting.title == Path(old).stem.replace("_", " ").strip():
+                changes["title"] = Path(name).stem.replace("_", " ").strip() or name
+        elif meeting.title == title_from_name(old):
             changes["title"] = title_from_name(name)
-        elif meeting.title == Path(old).stem.replace("_", " ").strip():  # a recording's
-            changes["title"] = Path(name).stem.replace("_", " ").strip() or name
     if meeting.date is None and (date := date_from_name(name)) is not None:
         changes["date"] = date
         changes["metadata"] = {**meeting.metadata, "date_origin": "file name"}

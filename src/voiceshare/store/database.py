@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -419,8 +419,11 @@ class Store:
         error: str | None = None,
         meeting_title: str | None = None,
         report_stem: str | None = None,
+        attempt: int | None = None,
     ) -> bool:
-        """Change an upload's job status (the fields given); False when it no longer exists."""
+        """Change an upload's job status (the fields given); False when it no longer exists,
+        or, with `attempt` (what `claim_upload` gave this worker), when the job is no longer
+        this worker's (queued again and taken by another, or ended)."""
         changes: dict[str, Any] = {
             name: value
             for name, value in (
@@ -433,10 +436,12 @@ class Store:
             if value is not None
         }
         changes["updated_at"] = dt.datetime.now(dt.UTC)
+        u = t.uploads
+        conditions = [u.c.id == upload_id]
+        if attempt is not None:
+            conditions += [u.c.status == "running", u.c.attempts == attempt]
         with self._errors("write to"), self.engine.begin() as connection:
-            result = connection.execute(
-                t.uploads.update().where(t.uploads.c.id == upload_id).values(**changes)
-            )
+            result = connection.execute(u.update().where(*conditions).values(**changes))
             return bool(result.rowcount)
 
     def claim_upload(self, upload_id: str) -> Upload | None:
@@ -458,38 +463,41 @@ class Store:
             row = connection.execute(sa.select(u).where(u.c.id == upload_id)).first()
         return None if row is None else _upload(row)
 
-    def touch_upload(self, upload_id: str) -> None:
-        """The running job's heartbeat: its worker is alive."""
-        u = t.uploads
-        with self._errors("write to"), self.engine.begin() as connection:
-            connection.execute(
-                u.update()
-                .where(u.c.id == upload_id, u.c.status == "running")
-                .values(updated_at=dt.datetime.now(dt.UTC))
-            )
+    def touch_upload(self, upload_id: str, attempt: int) -> bool:
+        """The running job's heartbeat: its worker (the one given `attempt`) is alive. False
+        when the job is no longer that worker's."""
+        return self.update_upload(upload_id, attempt=attempt)
 
     def requeue_stale_uploads(
-        self, older_than: dt.datetime, max_attempts: int, error: str
+        self,
+        older_than: dt.datetime,
+        max_attempts: int,
+        error: str,
+        enqueue: Callable[[str], None],
     ) -> list[str]:
         """Running jobs whose heartbeat stopped before `older_than` lost their worker: each goes
-        back to `queued` (the ids returned, for the caller to put on the queue again), or, after
-        `max_attempts` tries, to `failed` with `error`. Safe when several workers do it at once:
-        each stale job is moved by exactly one of them."""
+        back to `queued` and `enqueue(id)` puts it on the queue in the same transaction (if that
+        fails, the job stays as it was, for the next try), or, after `max_attempts` tries, it
+        is `failed` with `error`. Safe when several workers do it at once: each stale job is
+        moved by exactly one of them. Returns the ids queued again."""
         u = t.uploads
         stale = (u.c.status == "running", u.c.updated_at < older_than)
-        now = dt.datetime.now(dt.UTC)
         requeued: list[str] = []
-        with self._errors("write to"), self.engine.begin() as connection:
+        with self._errors("read"), self.engine.connect() as connection:
             rows = connection.execute(sa.select(u.c.id, u.c.attempts).where(*stale)).all()
-            for upload_id, attempts in rows:
-                if attempts >= max_attempts:
-                    values: dict[str, Any] = {"status": "failed", "progress": 1.0, "error": error}
-                else:
-                    values = {"status": "queued", "progress": 0.0}
+        for upload_id, attempts in rows:
+            if attempts >= max_attempts:
+                values: dict[str, Any] = {"status": "failed", "progress": 1.0, "error": error}
+            else:
+                values = {"status": "queued", "progress": 0.0}
+            with self._errors("write to"), self.engine.begin() as connection:
                 moved = connection.execute(
-                    u.update().where(u.c.id == upload_id, *stale).values(updated_at=now, **values)
+                    u.update()
+                    .where(u.c.id == upload_id, *stale)
+                    .values(updated_at=dt.datetime.now(dt.UTC), **values)
                 ).rowcount
                 if moved and values["status"] == "queued":
+                    enqueue(upload_id)  # raising rolls the move back
                     requeued.append(upload_id)
         return requeued
 

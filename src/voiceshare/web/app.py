@@ -100,9 +100,18 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         uploading = scope["path"] in _UPLOAD_PATHS and scope["method"] == "POST"
-        if uploading and _session(Request(scope)) is None:
-            await _unauthenticated(scope)(scope, receive, send)
-            return
+        if uploading:
+            try:
+                session = _session(Request(scope))
+            except HTTPException as exc:  # too many wrong tokens: 429 (outside the handlers)
+                refusal = JSONResponse(
+                    {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+                )
+                await refusal(scope, receive, send)
+                return
+            if session is None:
+                await _unauthenticated(scope)(scope, receive, send)
+                return
         limit = self.upload_limit if scope["path"] in _UPLOAD_PATHS else _SMALL_BODY_BYTES
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length", b"").decode("latin-1").strip()
@@ -228,22 +237,22 @@ class FailedTokens:
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def wait_s(self, client: str) -> float:
-        """Seconds until `client` may try again (0: now)."""
+    def check(self, client: str, given: str, expected: str) -> bool | float:
+        """True for the right token, False for a wrong one (counted), or the seconds until
+        `client` may try again. One step under the lock, so a burst of parallel guesses
+        cannot slip past the limit."""
         with self._lock:
             times = self._recent(client)
-            if times is None or len(times) < self.limit:
-                return 0.0
-            return max(0.0, times[0] + self.window_s - time.monotonic())
-
-    def failed(self, client: str) -> None:
-        with self._lock:
-            times = self._recent(client)
+            if times is not None and len(times) >= self.limit:
+                return max(1.0, times[0] + self.window_s - time.monotonic())
+            if _same(given, expected):
+                return True
             if times is None:
                 if len(self._failures) >= self.max_clients:  # forget the stalest address
                     del self._failures[min(self._failures, key=lambda c: self._failures[c][-1])]
                 times = self._failures[client] = deque(maxlen=self.limit)
             times.append(time.monotonic())
+            return False
 
     def _recent(self, client: str) -> deque[float] | None:
         times = self._failures.get(client)
@@ -264,19 +273,16 @@ def _token_is_right(request: Request, given: str) -> bool:
     settings: Settings = request.app.state.settings
     failures: FailedTokens = request.app.state.failed_tokens
     client = request.client.host if request.client else "unknown"
-    wait = failures.wait_s(client)
-    if wait > 0:
-        minutes = max(1, math.ceil(wait / 60))
-        raise HTTPException(
-            429,
-            f"Too many wrong tokens from your address: try again in {minutes} minute"
-            f"{'s' if minutes > 1 else ''}.",
-            {"Retry-After": str(math.ceil(wait))},
-        )
-    if _same(given, settings.token):
-        return True
-    failures.failed(client)
-    return False
+    verdict = failures.check(client, given, settings.token)
+    if isinstance(verdict, bool):
+        return verdict
+    minutes = max(1, math.ceil(verdict / 60))
+    raise HTTPException(
+        429,
+        f"Too many wrong tokens from your address: try again in {minutes} minute"
+        f"{'s' if minutes > 1 else ''}.",
+        {"Retry-After": str(math.ceil(verdict))},
+    )
 
 
 def _serializer(settings: Settings) -> Any:

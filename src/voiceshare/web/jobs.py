@@ -76,6 +76,10 @@ def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
     upload = store.claim_upload(upload_id)
     if upload is None:
         return
+    # Every write below is fenced by this attempt: should the job be queued again and taken
+    # by another worker while this one still runs (a worker that stalled past its lease),
+    # only the newer attempt's writes count.
+    attempt = upload.attempts
     path = settings.data_dir / upload.stored_path
     outdir = results_dir(settings, upload_id)
     attendees = tuple(a.strip() for a in upload.attendees.split(",") if a.strip())
@@ -94,12 +98,12 @@ def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
             overall += 0.85
         if overall - shown_progress[0] >= 0.02:  # a store write per 2%, not per block
             shown_progress[0] = overall
-            store.update_upload(upload_id, progress=round(overall, 3))
+            store.update_upload(upload_id, progress=round(overall, 3), attempt=attempt)
 
     try:
         # Beating from the moment the job is taken: waiting for another thread's analysis
         # to finish is not dying.
-        with _heartbeat(store, upload_id, settings.job_lease_s / 4), _analysis_lock:
+        with _heartbeat(store, upload_id, attempt, settings.job_lease_s / 4), _analysis_lock:
             result = run_batch(
                 [path],
                 outdir,
@@ -122,18 +126,21 @@ def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
     if error is not None:
         # The server's own paths are nobody else's business: name the file as uploaded.
         error = error.replace(str(path), shown).replace(str(outdir), "the results folder")
-        store.update_upload(upload_id, status="failed", progress=1.0, error=error)
+        store.update_upload(upload_id, status="failed", progress=1.0, error=error, attempt=attempt)
         return
     finished = store.update_upload(
-        upload_id, status="done", progress=1.0, meeting_title=title, report_stem=stem
-    )
-    if not finished:  # deleted while it ran: leave nothing behind
+        upload_id, status="done", progress=1.0, meeting_title=title, report_stem=stem,
+        attempt=attempt,
+    )  # fmt: skip
+    if not finished and store.upload(upload_id) is None:  # deleted while it ran: clean up
         store.forget_meeting(upload.content_hash)
         shutil.rmtree(outdir, ignore_errors=True)
+    elif not finished:  # another worker has taken the job over; its outcome counts
+        _log.warning("job %s was taken over by another worker; this outcome is dropped", upload_id)
 
 
 @contextmanager
-def _heartbeat(store: Store, upload_id: str, every_s: float) -> Iterator[None]:
+def _heartbeat(store: Store, upload_id: str, attempt: int, every_s: float) -> Iterator[None]:
     """Touch the running job every `every_s` seconds while the block runs (a thread of its
     own, since the analysis may hold the interpreter in long C calls between progress
     reports), so other workers can tell a long job from one whose worker died."""
@@ -142,7 +149,8 @@ def _heartbeat(store: Store, upload_id: str, every_s: float) -> Iterator[None]:
     def beat() -> None:
         while not stop.wait(every_s):
             try:
-                store.touch_upload(upload_id)
+                if not store.touch_upload(upload_id, attempt):
+                    return  # deleted, or no longer this worker's
             except VoiceshareError:
                 _log.warning("cannot record that job %s is alive", upload_id)
 
@@ -158,12 +166,12 @@ def _heartbeat(store: Store, upload_id: str, every_s: float) -> Iterator[None]:
 def recover_lost_jobs(settings: Settings, store: Store, enqueue: Callable[[str], None]) -> int:
     """Queue again every running job whose worker stopped beating for the lease (killed, out
     of memory, the machine restarted); one that has lost its worker `MAX_ATTEMPTS` times is
-    failed with a sentence instead. Returns how many were queued again."""
+    failed with a sentence instead. Returns how many were queued again. Every server and
+    worker must use the same lease, on clocks kept in step (NTP)."""
     cutoff = datetime.now(UTC) - timedelta(seconds=settings.job_lease_s)
-    requeued = store.requeue_stale_uploads(cutoff, MAX_ATTEMPTS, LOST_JOB_ERROR)
+    requeued = store.requeue_stale_uploads(cutoff, MAX_ATTEMPTS, LOST_JOB_ERROR, enqueue)
     for upload_id in requeued:
         _log.warning("job %s lost its worker; queued again", upload_id)
-        enqueue(upload_id)
     return len(requeued)
 
 
