@@ -3,7 +3,9 @@
 Runs Huey's consumer on the service's queue (the SQLite file in the data folder, or the Redis
 queue in `VOICESHARE_QUEUE`), with the same `--store` and `--data-dir` as `voiceshare serve
 --workers 0`. With Redis, workers on other machines need the data folder shared (e.g. NFS).
-Stop it with Ctrl-C (finishes the jobs in hand) or SIGTERM.
+Stop it with Ctrl-C (finishes the jobs in hand) or SIGTERM. Each worker process also queues
+again the jobs whose worker died (no heartbeat for `VOICESHARE_JOB_LEASE_S`, default 120 s;
+use the same lease, and synchronised clocks, everywhere).
 """
 
 from __future__ import annotations
