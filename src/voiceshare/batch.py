@@ -498,9 +498,10 @@ def _run_dask(run: _Run, todo: list[_Item], settings: BatchSettings, scheduler: 
     Each file's bytes are scattered straight to a worker (not through the scheduler) and
     analysed there by `analyse_shipped`; at most two files per worker thread are in flight, so
     a large archive is never all in memory. Models load once per worker process (on its first
-    file) and stay. A file the cluster cannot take or run, or whose worker dies (its bytes die
-    with it), fails with one sentence; the rest go on, and running the batch again retries
-    the failures."""
+    file) and stay. A file the cluster cannot run, or whose worker dies (its bytes die with
+    it), fails with one sentence; the rest go on, and running the batch again retries the
+    failures. When no worker can take files any more, the batch stops with one sentence
+    (`ConfigError`); what was analysed is saved, so running it again goes on from there."""
     from voiceshare.errors import ConfigError, MissingExtraError
 
     try:
@@ -518,6 +519,7 @@ def _run_dask(run: _Run, todo: list[_Item], settings: BatchSettings, scheduler: 
         pending = deque(todo)
         held: dict[Any, _Item] = {}
         running = as_completed(loop=client.loop)
+        direct = [True]  # send bytes straight to the workers while they can be reached
 
         def submit() -> None:
             item = pending.popleft()
@@ -529,17 +531,23 @@ def _run_dask(run: _Run, todo: list[_Item], settings: BatchSettings, scheduler: 
                 _finish(run, item, Failed(message))
                 return
             try:
-                shipped = client.scatter(data, direct=True, hash=False)
+                try:
+                    shipped = client.scatter(data, direct=direct[0], hash=False)
+                except (OSError, TimeoutError):
+                    if not direct[0]:
+                        raise
+                    # The workers cannot be reached from here: through the scheduler, then.
+                    direct[0] = False
+                    shipped = client.scatter(data, direct=False, hash=False)
                 future = client.submit(
                     analyse_shipped, settings, str(item.path), shipped, modified, pure=False
                 )
-            except Exception as exc:  # no worker can take it now, or the scheduler went away
-                message = (
-                    f"{item.path}: the Dask cluster could not take it "
-                    f"({type(exc).__name__}: {exc or 'no reason given'})."
-                )
-                _finish(run, item, Failed(message))
-                return
+            except Exception as exc:  # no worker can take files, or the scheduler went away
+                raise ConfigError(
+                    f"lost the Dask cluster at {scheduler} while sending {item.path} "
+                    f"({type(exc).__name__}: {exc or 'no reason given'}); the meetings "
+                    "analysed so far are saved: run the batch again to go on."
+                ) from None
             held[future] = item
             running.add(future)
 

@@ -436,6 +436,8 @@ class Store:
             if value is not None
         }
         changes["updated_at"] = dt.datetime.now(dt.UTC)
+        if status == "done":
+            changes["error"] = None  # a job done at last has no error left to show
         u = t.uploads
         conditions = [u.c.id == upload_id]
         if attempt is not None:

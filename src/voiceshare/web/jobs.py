@@ -126,16 +126,30 @@ def analyse_upload(settings: Settings, store: Store, upload_id: str) -> None:
     if error is not None:
         # The server's own paths are nobody else's business: name the file as uploaded.
         error = error.replace(str(path), shown).replace(str(outdir), "the results folder")
-        store.update_upload(upload_id, status="failed", progress=1.0, error=error, attempt=attempt)
+        failed = store.update_upload(
+            upload_id, status="failed", progress=1.0, error=error, attempt=attempt
+        )
+        if not failed and store.upload(upload_id) is None:  # deleted while it ran
+            shutil.rmtree(outdir, ignore_errors=True)
         return
-    finished = store.update_upload(
-        upload_id, status="done", progress=1.0, meeting_title=title, report_stem=stem,
-        attempt=attempt,
-    )  # fmt: skip
-    if not finished and store.upload(upload_id) is None:  # deleted while it ran: clean up
+
+    def finish(fenced: bool) -> bool:
+        return store.update_upload(
+            upload_id, status="done", progress=1.0, meeting_title=title, report_stem=stem,
+            attempt=attempt if fenced else None,
+        )  # fmt: skip
+
+    if finish(fenced=True):
+        return
+    current = store.upload(upload_id)
+    if current is None:  # deleted while it ran: leave nothing behind
         store.forget_meeting(upload.content_hash)
         shutil.rmtree(outdir, ignore_errors=True)
-    elif not finished:  # another worker has taken the job over; its outcome counts
+    elif current.attempts == attempt and current.error == LOST_JOB_ERROR:
+        # This last attempt was given up for lost while it ran on: its result still counts
+        # (the meeting is already in the store).
+        finish(fenced=False)
+    else:  # another worker has taken the job over; its outcome counts
         _log.warning("job %s was taken over by another worker; this outcome is dropped", upload_id)
 
 
