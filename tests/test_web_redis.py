@@ -67,6 +67,24 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     server.wait(timeout=20)
 
 
+def wait_done(
+    client: TestClient,
+    upload_id: str,
+    worker: subprocess.Popen[bytes] | None = None,
+    log: Path | None = None,
+) -> dict[str, object]:
+    """Poll the job until it is done or failed (and, given a worker process, that it lives)."""
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    while True:
+        status: dict[str, object] = client.get(f"/api/meetings/{upload_id}", headers=BEARER).json()
+        if status["status"] in {"done", "failed"}:
+            return status
+        if worker is not None:
+            assert worker.poll() is None, log.read_text() if log else "the worker stopped"
+        assert time.monotonic() < deadline, f"job {upload_id} did not finish"
+        time.sleep(0.3)
+
+
 def test_settings_take_a_redis_queue_url_and_refuse_anything_else(tmp_path: Path) -> None:
     env = {"VOICESHARE_TOKEN": TOKEN, "VOICESHARE_QUEUE": "redis://10.0.0.5:6379/2"}
     assert load_settings(environ=env, data_dir=tmp_path).queue_url == "redis://10.0.0.5:6379/2"
@@ -111,15 +129,8 @@ def test_jobs_queued_in_redis_are_run_by_a_separate_worker(tmp_path: Path, redis
             stderr=open(tmp_path / "worker.log", "wb"),  # noqa: SIM115 - the child keeps it
         )
         try:
-            deadline = time.monotonic() + JOB_TIMEOUT_S
             for upload_id in ids:
-                while True:
-                    status = client.get(f"/api/meetings/{upload_id}", headers=BEARER).json()
-                    if status["status"] in {"done", "failed"}:
-                        break
-                    assert worker.poll() is None, (tmp_path / "worker.log").read_text()
-                    assert time.monotonic() < deadline, "the worker did not finish the jobs"
-                    time.sleep(0.3)
+                status = wait_done(client, upload_id, worker, tmp_path / "worker.log")
                 assert status["status"] == "done", status
             assert client.app.state.jobs.pending() == 0  # type: ignore[attr-defined]
             report = client.get(f"/api/meetings/{ids[1]}/report.json", headers=BEARER)
@@ -147,10 +158,4 @@ def test_a_server_with_its_own_workers_runs_redis_jobs_after_a_restart(
             "/api/meetings", headers=BEARER, files={"file": (path.name, handle)}
         ).json()["id"]
     with TestClient(create_app(replace(settings, workers=1))) as second:
-        deadline = time.monotonic() + JOB_TIMEOUT_S
-        while (status := second.get(f"/api/meetings/{upload_id}", headers=BEARER).json())[
-            "status"
-        ] not in {"done", "failed"}:
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
-        assert status["status"] == "done"
+        assert wait_done(second, upload_id)["status"] == "done"

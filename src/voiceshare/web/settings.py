@@ -74,6 +74,16 @@ def default_data_dir() -> Path:
     return user_data_path("voiceshare", appauthor=False) / "web"
 
 
+def _number(env: dict[str, str], name: str, default: float) -> tuple[float, str]:
+    """The number in environment variable `name` (`default` when unset), and the text it came
+    from; -1.0 for text that is not a number, for the caller's range check to refuse."""
+    raw = env.get(name, "").strip() or str(default)
+    try:
+        return float(raw), raw
+    except ValueError:
+        return -1.0, raw
+
+
 def load_settings(
     host: str = "127.0.0.1",
     *,
@@ -107,11 +117,7 @@ def load_settings(
             f"{TOKEN_ENV} is too short to be safe: use at least {MIN_TOKEN_CHARS} random "
             "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe())'`)."
         )
-    raw_limit = env.get(MAX_UPLOAD_ENV, "").strip() or str(DEFAULT_MAX_UPLOAD_MB)
-    try:
-        limit_mb = float(raw_limit)
-    except ValueError:
-        limit_mb = -1.0
+    limit_mb, raw_limit = _number(env, MAX_UPLOAD_ENV, DEFAULT_MAX_UPLOAD_MB)
     if not limit_mb > 0:
         raise ConfigError(
             f"{MAX_UPLOAD_ENV} must be a positive number of megabytes, not {raw_limit!r}."
@@ -122,11 +128,7 @@ def load_settings(
             f"{QUEUE_ENV} must be a redis:// URL (leave it unset for the SQLite queue in the "
             "data folder)."
         )
-    raw_lease = env.get(LEASE_ENV, "").strip() or str(DEFAULT_JOB_LEASE_S)
-    try:
-        lease_s = float(raw_lease)
-    except ValueError:
-        lease_s = -1.0
+    lease_s, raw_lease = _number(env, LEASE_ENV, DEFAULT_JOB_LEASE_S)
     if not 1.0 <= lease_s <= 86400.0:
         raise ConfigError(
             f"{LEASE_ENV} must be a number of seconds from 1 to 86400, not {raw_lease!r}."
