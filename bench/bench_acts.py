@@ -3,7 +3,7 @@ variants and tiers.
 
 Speed: the validation meetings laid end to end as one long meeting (about 16,800 utterances,
 nine hours of talk), classified once with each tier after loading (utterances per second,
-loading time apart, and for the accurate tier how many utterances were embedded). Memory: the
+loading time apart, and for the accurate tier how many went through the transformer). Memory: the
 peak resident set size of this process after each tier (the fast tier is measured first).
 Then `voiceshare eval acts` figures on the validation split with their baselines. Needs
 ../shared/data/mrda (or VOICESHARE_SHARED_DATA) and the `nlp` extra.
@@ -74,7 +74,7 @@ def main() -> int:
             rate = len(long_meeting) / elapsed
             verdict = "meets" if rate >= TARGETS[tier] else "MISSES"
             embedded = classifier.embedded - embedded_before
-            extra = f", {embedded:,} embedded" if tier == "accurate" else ""
+            extra = f", {embedded:,} through the transformer" if tier == "accurate" else ""
             print(
                 f"  {tier:<9} {rate:>8,.0f} utterances/s ({verdict} {TARGETS[tier]:,}; "
                 f"{elapsed:.1f} s, load {loaded_s:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"

@@ -11,21 +11,24 @@ that order of precedence).
 2. Fast tier: a spaCy `textcat_multilabel` (TextCatBOW, uni- and bigrams over
    `voiceshare.language.acts.feature_words`) fitted on the 41; thresholds with the best F1 on
    the 10.
-3. Accurate tier: logistic regressions (scikit-learn, lbfgs) over the sentence embedding
-   plus hashed n-gram and context features, fitted on the 41; on the 10, the screen band
-   (fast-tier probabilities the head decides) and the head's thresholds are picked for the
-   best F1 with at most `--embed-budget` of the utterances embedded.
-4. Both tiers are refitted on all 51 meetings and saved with the tuned thresholds.
+3. Accurate tier (`voiceshare.language.tuned`): the top two of the six layers of the
+   sentence-embedding model (all-MiniLM-L6-v2) and a head are fine-tuned on the 41 (AdamW,
+   one-cycle schedule, 2 epochs, batches of 32) on each utterance with its neighbours; the
+   bottom four stay the embedding model's own. On the 10, the screen band (fast-tier
+   probabilities the tuned model decides) and its thresholds are picked for the best F1 with
+   at most `--embed-budget` of the utterances run through the transformer.
+4. The fast tier is refitted on all 51 meetings and saved with the tuned thresholds; the
+   tuned transformer is saved as fitted on the 41 (its thresholds come from the other 10).
 
 The validation split is never read here; `voiceshare eval acts` reports it.
 
 Usage:
-    .venv/bin/python models/train_acts.py [--mrda ../shared/data/mrda]
-        [--embeddings-cache /tmp/acts-embeddings.npz] [--embed-budget 0.25]
+    .venv/bin/python models/train_acts.py [--mrda ../shared/data/mrda] [--tier fast|accurate|both]
+        [--variant punctuated|raw|both] [--embed-budget 0.25]
 
-Embedding the ~96,000 distinct train texts takes several minutes on a CPU; `--embeddings-cache`
-keeps them between runs (a .npz with `texts` and `vectors`). Needs the `nlp` extra and
-scikit-learn.
+The accurate tier takes about 15 minutes per text variant on a 2-core CPU (four minutes to
+run the frozen layers once over the train split, then about five per epoch). Needs the `nlp`
+extra. Training one variant keeps the other's weights in the model file.
 """
 
 from __future__ import annotations
@@ -44,15 +47,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from voiceshare.evaluation.mrda import GoldUnit, load_meeting, meeting_ids
+from voiceshare.language import tuned
 from voiceshare.language.acts import (
+    ACCURATE_FORMAT_VERSION,
     BINARY_ACTS,
     FORMAT_VERSION,
     QUESTION_TYPES,
     feature_words,
-    hashed_features,
 )
 from voiceshare.language.embeddings import load_embedder
 from voiceshare.model import Utterance
@@ -64,10 +67,12 @@ ACCURATE_FILE = HERE / "acts-accurate.npz"
 TUNE_MEETINGS = 10
 FAST_EPOCHS = 5
 FAST_HASH_ROWS = 2**15
-HEAD_HASH_SIZE = 2**15
-EMBEDDING_SCALE = 3.0  # puts the unit-length embedding on a par with the 0/1 hashed features
-C_BINARY = 1.0
-C_TYPES = 1.0
+FROZEN_LAYERS = 4
+EPOCHS = 2
+BATCH = 32
+LR_TOP = 5e-5
+LR_HEAD = 1e-3
+TYPE_WEIGHT = 0.3  # the question-type loss, on questions only, beside the three binary acts
 LOW_BANDS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2)
 HIGH_BANDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
 _TAG = re.compile(r"[\^.]")
@@ -75,11 +80,11 @@ _TAG = re.compile(r"[\^.]")
 
 @dataclass
 class Item:
-    """One labelled utterance: its fast-tier words, hashed features, text and gold."""
+    """One labelled utterance: its fast-tier words, the tuned model's inputs, and gold."""
 
     words: list[str]
-    hashed: list[int]
-    text: str
+    context: tuple[str, str, str]
+    flags: list[float]
     gold: dict[str, bool]
     question_type: str | None
 
@@ -125,8 +130,8 @@ def collect(root: Path, punctuation: bool) -> list[list[Item]]:
             items.append(
                 Item(
                     words=words,
-                    hashed=hashed_features(words, HEAD_HASH_SIZE),
-                    text=utterance.text,
+                    context=tuned.context_texts(utterances, index),
+                    flags=tuned.context_flags(utterances, index),
                     gold={
                         "question": unit.is_question,
                         "rejection": unit.is_rejection,
@@ -208,62 +213,131 @@ def fast_probabilities(nlp: Any, items: list[Item]) -> dict[str, np.ndarray]:
 # -- accurate tier -----------------------------------------------------------------------------
 
 
-def design(items: list[Item], vectors: dict[str, np.ndarray]) -> sp.csr_matrix:
-    indices = np.concatenate([np.array(item.hashed, dtype=np.int64) for item in items])
-    pointers = np.cumsum([0] + [len(item.hashed) for item in items])
-    hashed = sp.csr_matrix(
-        (np.ones(len(indices), np.float32), indices, pointers),
-        shape=(len(items), HEAD_HASH_SIZE),
-    )
-    dense = np.stack([vectors[item.text] for item in items]) * EMBEDDING_SCALE
-    return sp.hstack([sp.csr_matrix(dense), hashed]).tocsr()
-
-
 @dataclass
-class Head:
-    dense: np.ndarray
-    hashed: np.ndarray
-    bias: np.ndarray
+class Tuned:
+    """The base transformer, its tokenizer and the trainable top layers and head."""
+
+    base: Any
+    tokenizer: Any
+    top: Any
+    head: Any
 
 
-def train_head(items: list[Item], vectors: dict[str, np.ndarray]) -> Head:
-    from sklearn.linear_model import LogisticRegression
-
-    x = design(items, vectors)
-    dimension = x.shape[1] - HEAD_HASH_SIZE
-    columns, biases = [], []
-    for act in BINARY_ACTS:
-        y = np.array([item.gold[act] for item in items])
-        model = LogisticRegression(C=C_BINARY, max_iter=500).fit(x, y)
-        columns.append(model.coef_[0])
-        biases.append(model.intercept_[0])
-        print(f"  head {act}: fitted", flush=True)
-    questions = [i for i, item in enumerate(items) if item.question_type is not None]
-    y_type = [items[i].question_type for i in questions]
-    types = LogisticRegression(C=C_TYPES, max_iter=2000).fit(x[questions], y_type)
-    for name in QUESTION_TYPES:
-        if name in types.classes_:
-            row = list(types.classes_).index(name)
-            columns.append(types.coef_[row])
-            biases.append(types.intercept_[row])
-        else:
-            columns.append(np.zeros(x.shape[1]))
-            biases.append(-30.0)
-    weights = np.stack(columns, axis=1)
-    return Head(weights[:dimension], weights[dimension:], np.array(biases))
+def load_base() -> tuple[Any, Any, str]:
+    """The embedding model's transformer and tokenizer (frozen) and the model's name."""
+    embedder = load_embedder()
+    base, tokenizer = embedder.transformer()
+    for parameter in base.parameters():
+        parameter.requires_grad_(False)
+    base.eval()
+    return base, tokenizer, embedder.name
 
 
-def head_probabilities(head: Head, items: list[Item], vectors: dict[str, np.ndarray]) -> np.ndarray:
-    x = design(items, vectors)
-    logits = x @ np.vstack([head.dense, head.hashed]) + head.bias
-    return np.asarray(1.0 / (1.0 + np.exp(-logits[:, : len(BINARY_ACTS)])))
+def frozen_states(base: Any, tokenizer: Any, items: list[Item]) -> list[Any]:
+    """Each item's hidden states after the frozen layers (float16), computed once."""
+    import torch
+
+    rows = tuned.token_rows(tokenizer, [item.context for item in items])
+    states: list[Any] = [None] * len(items)
+    order = sorted(range(len(items)), key=lambda k: len(rows[k][0]))
+    with torch.inference_mode():
+        for start in range(0, len(order), 128):
+            chunk = order[start : start + 128]
+            ids, segments, mask, _ = tuned.pad([rows[k] for k in chunk])
+            hidden = tuned.run_frozen(base, FROZEN_LAYERS, ids, segments, mask)
+            for r, k in enumerate(chunk):
+                states[k] = (hidden[r, : len(rows[k][0])].to(torch.float16).clone(), rows[k][2])
+    return states
+
+
+def _batches(states: list[Any], size: int, shuffle: random.Random | None) -> Any:
+    import torch
+
+    order = sorted(range(len(states)), key=lambda k: len(states[k][0]))
+    chunks = [order[k : k + size] for k in range(0, len(order), size)]
+    if shuffle is not None:
+        shuffle.shuffle(chunks)
+    for chunk in chunks:
+        width = max(len(states[k][0]) for k in chunk)
+        hidden = torch.zeros(len(chunk), width, states[chunk[0]][0].shape[1])
+        mask = torch.zeros(len(chunk), width, dtype=torch.long)
+        own = torch.zeros(len(chunk), width)
+        for r, k in enumerate(chunk):
+            length = len(states[k][0])
+            hidden[r, :length] = states[k][0].float()
+            mask[r, :length] = 1
+            own[r, 1 : states[k][1]] = 1.0
+        yield chunk, hidden, mask, own
+
+
+def train_tuned(base: Any, tokenizer: Any, items: list[Item], states: list[Any]) -> Tuned:
+    """Fine-tune copies of the top layers and a head on `items` (their frozen states given)."""
+    import torch
+
+    torch.manual_seed(0)
+    top, head = tuned.new_top(base, FROZEN_LAYERS, len(BINARY_ACTS) + len(QUESTION_TYPES))
+    flags = torch.tensor([item.flags for item in items], dtype=torch.float32)
+    gold = torch.tensor(
+        [[float(item.gold[act]) for act in BINARY_ACTS] for item in items], dtype=torch.float32
+    )
+    types = torch.tensor(
+        [QUESTION_TYPES.index(item.question_type) if item.question_type else -1 for item in items]
+    )
+    optimizer = torch.optim.AdamW(
+        [{"params": top.parameters(), "lr": LR_TOP}, {"params": head.parameters(), "lr": LR_HEAD}],
+        weight_decay=0.01,
+    )
+    steps = EPOCHS * -(-len(items) // BATCH)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=[LR_TOP, LR_HEAD], total_steps=steps, pct_start=0.1
+    )
+    top.train()
+    shuffle = random.Random(0)
+    for epoch in range(EPOCHS):
+        started, total = time.perf_counter(), 0.0
+        for chunk, hidden, mask, own in _batches(states, BATCH, shuffle):
+            index = torch.tensor(chunk)
+            logits = tuned.run_top(top, head, hidden, mask, own, flags[index])
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits[:, : len(BINARY_ACTS)], gold[index]
+            )
+            wanted = types[index]
+            if bool((wanted >= 0).any()):
+                loss = loss + TYPE_WEIGHT * torch.nn.functional.cross_entropy(
+                    logits[wanted >= 0, len(BINARY_ACTS) :], wanted[wanted >= 0]
+                )
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            total += float(loss.detach())
+        print(
+            f"  tuned epoch {epoch + 1}: loss {total:.1f} ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+    top.eval()
+    return Tuned(base, tokenizer, top, head)
+
+
+def tuned_probabilities(model: Tuned, items: list[Item], states: list[Any]) -> np.ndarray:
+    """Probabilities (items, 3) of the binary acts."""
+    import torch
+
+    flags = torch.tensor([item.flags for item in items], dtype=torch.float32)
+    result = np.zeros((len(items), len(BINARY_ACTS)), dtype=np.float32)
+    with torch.inference_mode():
+        for chunk, hidden, mask, own in _batches(states, 128, None):
+            logits = tuned.run_top(model.top, model.head, hidden, mask, own, flags[chunk])
+            result[chunk] = torch.sigmoid(logits[:, : len(BINARY_ACTS)]).numpy()
+    return result
 
 
 def tune_screen(
     fast: dict[str, np.ndarray], accurate: np.ndarray, items: list[Item], budget: float
 ) -> dict[str, Any]:
-    """Bands of fast-tier probability the head decides and the thresholds, best F1 on the
-    tuning meetings with at most `budget` of the utterances embedded."""
+    """Bands of fast-tier probability the tuned model decides and its thresholds, best F1 on
+    the tuning meetings with at most `budget` of the utterances run through it; an act the
+    fast tier decides better alone gets the empty band (1, 0)."""
     result: dict[str, Any] = {"screen": {}, "thresholds": {}, "tuning_f1": {}}
     unsure = np.zeros(len(items), dtype=bool)
     fast_thresholds = fast["_thresholds"]
@@ -271,7 +345,11 @@ def tune_screen(
     for act in ("question", "rejection", "acceptance"):
         gold = np.array([item.gold[act] for item in items])
         p_fast, p_head = fast[act], accurate[:, BINARY_ACTS.index(act)]
-        best: tuple[float, float, float, float] | None = None
+        # The empty band (the fast tier decides this act alone) competes with every band.
+        decided = p_fast >= fast_thresholds[act]
+        tp = int((decided & gold).sum())
+        alone = 2 * tp / (2 * tp + int((decided ^ gold).sum())) if tp else 0.0
+        best = (alone, 1.0, 0.0, 0.5)
         for low, high in itertools.product(LOW_BANDS, HIGH_BANDS):
             band = (p_fast >= low) & (p_fast <= high)
             if (unsure | band).mean() > budget:
@@ -279,10 +357,8 @@ def tune_screen(
             f1, threshold = best_threshold(
                 np.where(band, p_head, np.where(p_fast >= fast_thresholds[act], 1.0, 0.0)), gold
             )
-            if best is None or f1 > best[0] + 1e-4:
+            if f1 > best[0] + 1e-4:
                 best = (f1, low, high, threshold)
-        if best is None:
-            best = (0.0, 1.0, 0.0, 0.5)  # no room left: the head never decides this act
         f1, low, high, threshold = best
         unsure |= (p_fast >= low) & (p_fast <= high)
         result["screen"][act] = [low, high]
@@ -292,55 +368,26 @@ def tune_screen(
     return result
 
 
-def embeddings_for(texts: set[str], cache: Path | None) -> tuple[dict[str, np.ndarray], str]:
-    embedder = load_embedder()
-    vectors: dict[str, np.ndarray] = {}
-    if cache is not None and cache.is_file():
-        with np.load(cache, allow_pickle=False) as data:
-            if str(data["model"]) == embedder.name:
-                vectors = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
-    missing = sorted(texts - vectors.keys(), key=len)
-    if missing:
-        print(f"embedding {len(missing):,} texts with {embedder.name}...", flush=True)
-        start = time.perf_counter()
-        for text, row in zip(missing, embedder.encode(missing), strict=True):
-            vectors[text] = row
-        print(f"  {len(missing) / (time.perf_counter() - start):.0f} texts/s", flush=True)
-        if cache is not None:
-            np.savez(
-                cache,
-                model=np.array(embedder.name),
-                texts=np.array(list(vectors)),
-                vectors=np.stack(list(vectors.values())),
-            )
-    return vectors, embedder.name
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mrda", type=Path, default=REPO.parent / "shared" / "data" / "mrda")
-    parser.add_argument("--embeddings-cache", type=Path, default=None)
     parser.add_argument("--embed-budget", type=float, default=0.25)
     parser.add_argument(
         "--tier", choices=["fast", "accurate", "both"], default="both", help="What to (re)train."
     )
+    parser.add_argument("--variant", choices=["punctuated", "raw", "both"], default="both")
     args = parser.parse_args()
     train_fast_tier = args.tier in ("fast", "both")
     train_accurate_tier = args.tier in ("accurate", "both")
-
-    data = {
-        variant: collect(args.mrda, variant == "punctuated") for variant in ("punctuated", "raw")
-    }
-    texts = {item.text for meetings in data.values() for items in meetings for item in items}
-    vectors: dict[str, np.ndarray] = {}
+    variants = ("punctuated", "raw") if args.variant == "both" else (args.variant,)
+    today = dt.date.today().isoformat()
+    base = tokenizer = None
     embedder_name = ""
     if train_accurate_tier:
-        vectors, embedder_name = embeddings_for(texts, args.embeddings_cache)
-    head_meta: dict[str, Any] = {}
-    head_arrays: dict[str, np.ndarray] = {}
-    today = dt.date.today().isoformat()
-    for variant, meetings in data.items():
+        base, tokenizer, embedder_name = load_base()
+    for variant in variants:
         print(f"{variant}:", flush=True)
+        meetings = collect(args.mrda, variant == "punctuated")
         fit = [item for items in meetings[:-TUNE_MEETINGS] for item in items]
         tune = [item for items in meetings[-TUNE_MEETINGS:] for item in items]
         everything = fit + tune
@@ -356,21 +403,17 @@ def main() -> int:
         p_fast["_thresholds"] = thresholds
 
         if train_accurate_tier:
-            head = train_head(fit, vectors)
+            started = time.perf_counter()
+            fit_states = frozen_states(base, tokenizer, fit)
+            tune_states = frozen_states(base, tokenizer, tune)
+            print(f"  frozen layers run in {time.perf_counter() - started:.0f} s", flush=True)
+            model = train_tuned(base, tokenizer, fit, fit_states)
             screen = tune_screen(
-                p_fast, head_probabilities(head, tune, vectors), tune, args.embed_budget
+                p_fast, tuned_probabilities(model, tune, tune_states), tune, args.embed_budget
             )
             print(f"  accurate tuning {screen}", flush=True)
-            head = train_head(everything, vectors)
-            head_arrays[f"{variant}_dense"] = head.dense.astype(np.float16)
-            head_arrays[f"{variant}_hashed"] = head.hashed.astype(np.float16)
-            head_arrays[f"{variant}_bias"] = head.bias.astype(np.float32)
-            head_meta[variant] = {
-                "hash_size": HEAD_HASH_SIZE,
-                "embedding_scale": EMBEDDING_SCALE,
-                "outputs": [*BINARY_ACTS, *QUESTION_TYPES],
-                **screen,
-            }
+            del fit_states, tune_states
+            save_accurate(variant, model, screen, embedder_name, today)
         if not train_fast_tier:
             continue
         print("  refitting the fast tier on all 51 meetings", flush=True)
@@ -391,18 +434,41 @@ def main() -> int:
         FAST_DIR.mkdir(parents=True, exist_ok=True)
         nlp.to_disk(FAST_DIR / variant)
         print(f"wrote {FAST_DIR / variant}", flush=True)
-    if not train_accurate_tier:
-        return 0
-    meta = {
-        "format_version": FORMAT_VERSION,
-        "embedding_model": embedder_name,
-        "trained": today,
-        "data": "ICSI MRDA train split (51 meetings), CC BY 4.0",
-        "variants": head_meta,
-    }
-    np.savez_compressed(ACCURATE_FILE, meta=np.array(json.dumps(meta)), **head_arrays)
-    print(f"wrote {ACCURATE_FILE}")
     return 0
+
+
+def save_accurate(
+    variant: str, model: Tuned, screen: dict[str, Any], embedder_name: str, today: str
+) -> None:
+    """Write (or update) the accurate tier's file with this variant, keeping the others."""
+    meta: dict[str, Any] = {"variants": {}}
+    arrays: dict[str, np.ndarray] = {}
+    if ACCURATE_FILE.is_file():
+        with np.load(ACCURATE_FILE, allow_pickle=False) as data:
+            old = json.loads(str(data["meta"]))
+            if old.get("format_version") == ACCURATE_FORMAT_VERSION:
+                meta = old
+                arrays = {k: data[k] for k in data.files if k != "meta"}
+    arrays = {k: v for k, v in arrays.items() if not k.startswith(f"{variant}/")}
+    for name, array in tuned.state_arrays(model.top, model.head).items():
+        arrays[f"{variant}/{name}"] = array
+    meta.update(
+        {
+            "format_version": ACCURATE_FORMAT_VERSION,
+            "embedding_model": embedder_name,
+            "frozen_layers": FROZEN_LAYERS,
+            "data": "ICSI MRDA train split (41 meetings fitted, 10 tuned), CC BY 4.0",
+        }
+    )
+    meta["variants"][variant] = {
+        "outputs": [*BINARY_ACTS, *QUESTION_TYPES],
+        "trained": today,
+        **screen,
+    }
+    temporary = ACCURATE_FILE.with_suffix(".tmp.npz")
+    np.savez_compressed(temporary, meta=np.array(json.dumps(meta)), **arrays)
+    temporary.replace(ACCURATE_FILE)
+    print(f"wrote {variant} to {ACCURATE_FILE}", flush=True)
 
 
 if __name__ == "__main__":

@@ -219,3 +219,22 @@ def test_fast_tier_beats_the_baselines_on_mrda_validation(shared_data: Path) -> 
     assert punctuated.question.f1 > 0.97
     assert "question type" in format_text(punctuated)
     assert punctuated.as_dict()["answered"]
+
+
+@pytest.mark.shared_data
+def test_accurate_tier_beats_the_fast_tier_on_raw_mrda_questions(shared_data: Path) -> None:
+    """On real MRDA validation meetings without punctuation, letting the fine-tuned
+    transformer decide what the fast tier is unsure of finds questions better than the fast
+    tier alone, and the answer decision given the annotated questions is scored beside it."""
+    mrda = shared_data / "mrda"
+    chosen = ["Bed003", "Bmr005", "Bro004"]
+    quick = {"answer_predictors": {}, "baselines": False}
+    alone = evaluate(mrda, punctuation=False, meetings=chosen, classifier=fast(), **quick)
+    tuned = evaluate(mrda, punctuation=False, meetings=chosen, classifier=accurate(), **quick)
+    assert tuned.embedded > 0 and tuned.tier == "accurate"
+    assert tuned.question.f1 > alone.question.f1
+    given = evaluate(
+        mrda, meetings=chosen[:1], classifier=accurate(), trained_baselines=False
+    ).answered
+    assert set(given) >= {"voiceshare", "voiceshare, given the annotated questions"}
+    assert given["voiceshare, given the annotated questions"].accuracy > 0.5

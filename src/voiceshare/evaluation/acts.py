@@ -18,7 +18,8 @@ Answered questions: `answered_accuracy(root, split, predict_answers)` scores any
 `gold_answers` (a gold question counts as answered when its adjacency pair's second part comes
 from another speaker); ids it leaves out count as unanswered. The CLI scores every entry of
 `ANSWER_PREDICTORS` (display name -> "module:function") next to the baseline 'a
-non-backchannel reply by another speaker within 5 s'.
+non-backchannel reply by another speaker within 5 s', and the same analysis given the
+annotated questions (`GIVEN_QUESTIONS`: the answer decision alone, as the baseline is).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ AnswerPredictor = Callable[[Meeting], Mapping[str, str | None]]
 ANSWER_PREDICTORS: dict[str, str] = {
     "voiceshare": "voiceshare.evaluation.answers:predict_answers",
 }
+# The row that scores the answer decision alone, with the annotated questions as the questions.
+GIVEN_QUESTIONS = "voiceshare, given the annotated questions"
 # How soon another speaker's reply must start for the answered-question baseline.
 BASELINE_REPLY_S = 5.0
 # Train meetings (at the end of the split file) held out to pick the tf-idf baselines' thresholds.
@@ -342,6 +345,8 @@ def evaluate(
     result.baselines = baseline_scores
     for name in predictors:
         result.answered[name] = AnsweredEval()
+    if answer_predictors is None:
+        result.answered[GIVEN_QUESTIONS] = AnsweredEval()
     embedded_before = classifier.embedded
 
     for meeting_id in meetings or meeting_ids(root, split):
@@ -381,6 +386,13 @@ def evaluate(
             )
         for name, predictor in predictors.items():
             _score_answers(result.answered[name], predictor(meeting), gold)
+        if GIVEN_QUESTIONS in result.answered:
+            from voiceshare.evaluation.answers import predict_answers_given
+
+            annotated = {u.id for u in utterances if gold[u.id].is_question}
+            _score_answers(
+                result.answered[GIVEN_QUESTIONS], predict_answers_given(meeting, annotated), gold
+            )
     result.embedded = classifier.embedded - embedded_before
     return result
 
@@ -412,7 +424,11 @@ def format_text(result: ActsEval) -> str:
     lines = [
         f"Dialog acts on MRDA {result.split} ({result.meetings} meetings, {result.scored_units} "
         f"labelled units of {result.units}), {variant}, {result.tier} tier"
-        + (f" ({result.embedded} units embedded)" if result.tier == "accurate" else ""),
+        + (
+            f" ({result.embedded} units decided by the fine-tuned transformer)"
+            if result.tier == "accurate"
+            else ""
+        ),
     ]
     header = f"{'method':<42}{'precision':>10}{'recall':>8}{'F1':>7}"
     for task, score, count in (

