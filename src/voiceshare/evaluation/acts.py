@@ -347,14 +347,16 @@ def evaluate(
         result.answered[name] = AnsweredEval()
     if answer_predictors is None:
         result.answered[GIVEN_QUESTIONS] = AnsweredEval()
-    embedded_before = classifier.embedded
 
     for meeting_id in meetings or meeting_ids(root, split):
         if progress is not None:
             progress(meeting_id)
         meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
         utterances = list(meeting.utterances)
+        # Counted around this call only: the answer predictors below classify the meeting again.
+        embedded_before = classifier.embedded
         scores = classifier.predict(utterances, punctuated=punctuation)
+        result.embedded += classifier.embedded - embedded_before
         scored = [u for u in utterances if not is_unlabelled(gold[u.id])]
         keep = {u.id for u in scored}
         result.meetings += 1
@@ -393,7 +395,6 @@ def evaluate(
             _score_answers(
                 result.answered[GIVEN_QUESTIONS], predict_answers_given(meeting, annotated), gold
             )
-    result.embedded = classifier.embedded - embedded_before
     return result
 
 
