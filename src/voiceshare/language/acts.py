@@ -101,15 +101,33 @@ def _length_token(words: int) -> str:
     return "len:4" if words <= 7 else "len:8"
 
 
-def _gap_token(first: Utterance, second: Utterance) -> str:
+_GAP_TOKENS = ("gap:na", "gap:over", "gap:0", "gap:1", "gap:3")
+
+
+def gap_bucket(first: Utterance, second: Utterance) -> int:
+    """The gap from `first`'s end to `second`'s start: 0 unknown, 1 overlapping, 2 under
+    1 s, 3 under 3 s, 4 longer."""
     if first.end_s is None or second.start_s is None:
-        return "gap:na"
+        return 0
     gap_s = second.start_s - first.end_s
     if gap_s < -0.2:
-        return "gap:over"
+        return 1
     if gap_s < 1.0:
-        return "gap:0"
-    return "gap:1" if gap_s < 3.0 else "gap:3"
+        return 2
+    return 3 if gap_s < 3.0 else 4
+
+
+def neighbour(utterances: Sequence[Utterance], index: int, step: int) -> Utterance | None:
+    """The nearest utterance by another speaker within `CONTEXT_WINDOW`, after `index`
+    (`step` 1) or before it (`step` -1), or None."""
+    speaker = utterances[index].speaker
+    stop = (
+        min(len(utterances), index + 1 + CONTEXT_WINDOW)
+        if step > 0
+        else max(-1, index - 1 - CONTEXT_WINDOW)
+    )
+    others = (utterances[j] for j in range(index + step, stop, step))
+    return next((u for u in others if u.speaker != speaker), None)
 
 
 def feature_words(utterances: Sequence[Utterance], index: int) -> list[str]:
@@ -119,10 +137,7 @@ def feature_words(utterances: Sequence[Utterance], index: int) -> list[str]:
     words = ["<s>", *own, "</s>", _length_token(sum(1 for t in own if t[0].isalnum()))]
     if index + 1 < len(utterances) and utterances[index + 1].speaker == utterance.speaker:
         words.append("cont")
-    after = range(index + 1, min(len(utterances), index + 1 + CONTEXT_WINDOW))
-    following = next(
-        (utterances[j] for j in after if utterances[j].speaker != utterance.speaker), None
-    )
+    following = neighbour(utterances, index, 1)
     if following is None:
         words.append("n:none")
     else:
@@ -130,11 +145,8 @@ def feature_words(utterances: Sequence[Utterance], index: int) -> list[str]:
         words += ["n:" + t for t in reply[:2]]
         if reply:
             words.append("n:end:" + reply[-1])
-        words.append(_gap_token(utterance, following))
-    before = range(index - 1, max(-1, index - 1 - CONTEXT_WINDOW), -1)
-    preceding = next(
-        (utterances[j] for j in before if utterances[j].speaker != utterance.speaker), None
-    )
+        words.append(_GAP_TOKENS[gap_bucket(utterance, following)])
+    preceding = neighbour(utterances, index, -1)
     if preceding is None:
         words.append("p:none")
     else:

@@ -25,10 +25,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from voiceshare.language.acts import gap_bucket, neighbour
 from voiceshare.model import Utterance
 
-# How far (in utterances) to look for the previous and the next speaker (as the fast tier).
-CONTEXT_WINDOW = 4
 MAX_UTTERANCE_TOKENS = 40
 MAX_NEXT_TOKENS = 12
 MAX_PREVIOUS_TOKENS = 8
@@ -38,10 +37,10 @@ BATCH_SIZE = 64
 
 def context_texts(utterances: Sequence[Utterance], index: int) -> tuple[str, str, str]:
     """(the utterance, the next other speaker's text, the previous other speaker's text),
-    each neighbour within `CONTEXT_WINDOW` utterances, "" when there is none."""
+    each neighbour as the fast tier finds it (`acts.neighbour`), "" when there is none."""
     utterance = utterances[index]
-    following = _neighbour(utterances, index, 1)
-    preceding = _neighbour(utterances, index, -1)
+    following = neighbour(utterances, index, 1)
+    preceding = neighbour(utterances, index, -1)
     return (
         utterance.text,
         following.text if following is not None else "",
@@ -56,34 +55,12 @@ def context_flags(utterances: Sequence[Utterance], index: int) -> list[float]:
     flags[0] = float(
         index + 1 < len(utterances) and utterances[index + 1].speaker == utterance.speaker
     )
-    following = _neighbour(utterances, index, 1)
+    following = neighbour(utterances, index, 1)
     flags[1] = float(following is None)
-    flags[2] = float(_neighbour(utterances, index, -1) is None)
+    flags[2] = float(neighbour(utterances, index, -1) is None)
     if following is not None:
-        flags[3 + _gap_bucket(utterance, following)] = 1.0
+        flags[3 + gap_bucket(utterance, following)] = 1.0
     return flags
-
-
-def _neighbour(utterances: Sequence[Utterance], index: int, step: int) -> Utterance | None:
-    speaker = utterances[index].speaker
-    stop = (
-        min(len(utterances), index + 1 + CONTEXT_WINDOW)
-        if step > 0
-        else max(-1, index - 1 - CONTEXT_WINDOW)
-    )
-    others = (utterances[j] for j in range(index + step, stop, step))
-    return next((u for u in others if u.speaker != speaker), None)
-
-
-def _gap_bucket(first: Utterance, second: Utterance) -> int:
-    if first.end_s is None or second.start_s is None:
-        return 0
-    gap_s = second.start_s - first.end_s
-    if gap_s < -0.2:
-        return 1
-    if gap_s < 1.0:
-        return 2
-    return 3 if gap_s < 3.0 else 4
 
 
 def token_rows(
