@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, replace
 
 from voiceshare import __version__
@@ -207,15 +207,24 @@ def _language(
             "whom cannot be measured.",
         )
     try:
-        analysis = analyze_language(
-            speaking.ordered,
-            speaking.backchannel_ids,
-            [s.name for s in speaking.speakers],
-            uses_punctuation(speaking.ordered),
-        )
+        analysis = language_of(speaking)
     except MissingExtraError as exc:
         return None, str(exc)
     return analysis, None
+
+
+def language_of(
+    speaking: SpeakingAnalysis, questions: Collection[str] | None = None
+) -> LanguageAnalysis:
+    """`analyze_language` over a measured meeting; `questions` (utterance ids) overrides which
+    utterances are taken for questions (the evaluation's answer decision on gold questions)."""
+    return analyze_language(
+        speaking.ordered,
+        speaking.backchannel_ids,
+        [s.name for s in speaking.speakers],
+        uses_punctuation(speaking.ordered),
+        questions=questions,
+    )
 
 
 def _language_statuses(

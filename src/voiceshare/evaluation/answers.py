@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from voiceshare.analysis import analyze
-from voiceshare.language.dialog import analyze_language
-from voiceshare.metrics.interruptions import uses_punctuation
+from voiceshare.analysis import analyze, language_of
 from voiceshare.metrics.speaking import measure_speaking
 from voiceshare.model import Meeting
 
@@ -27,12 +25,5 @@ def predict_answers(meeting: Meeting) -> dict[str, str | None]:
 
 
 def predict_answers_given(meeting: Meeting, questions: Collection[str]) -> dict[str, str | None]:
-    speaking = measure_speaking(meeting)
-    language = analyze_language(
-        speaking.ordered,
-        speaking.backchannel_ids,
-        [s.name for s in speaking.speakers],
-        uses_punctuation(speaking.ordered),
-        questions=questions,
-    )
+    language = language_of(measure_speaking(meeting), questions=questions)
     return {uid: acts.answered_by for uid, acts in language.utterances.items()}
