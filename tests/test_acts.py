@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from voiceshare.evaluation.acts import (
 from voiceshare.language import acts, embeddings
 from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier
 from voiceshare.model import Utterance
+from voiceshare.resources import models_dir
 
 from .helpers import meeting
 
@@ -181,6 +183,26 @@ def test_missing_dialog_act_model_is_one_clear_error(
     monkeypatch.setenv("VOICESHARE_MODELS", str(tmp_path))
     monkeypatch.setattr(acts, "_CACHE", {})
     with pytest.raises(VoiceshareError, match="acts-fast"):
+        load_act_classifier("fast")
+
+
+def test_fast_model_from_an_older_feature_format_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A fast-tier pipeline trained on another version's features is refused, not misread."""
+    import shutil
+
+    for variant in ("punctuated", "raw"):
+        shutil.copytree(
+            models_dir() / acts.FAST_MODEL_DIR / variant, tmp_path / acts.FAST_MODEL_DIR / variant
+        )
+    meta_file = tmp_path / acts.FAST_MODEL_DIR / "raw" / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["voiceshare"]["format_version"] = acts.FORMAT_VERSION - 1
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    monkeypatch.setenv("VOICESHARE_MODELS", str(tmp_path))
+    monkeypatch.setattr(acts, "_CACHE", {})
+    with pytest.raises(VoiceshareError, match="trained on other features"):
         load_act_classifier("fast")
 
 

@@ -107,6 +107,34 @@ def test_shipped_model_decides_unsure_utterances_with_the_transformer() -> None:
     assert scores[0].is_question and not scores[1].is_question
 
 
+def test_transformer_decides_only_the_acts_whose_band_holds_the_fast_score() -> None:
+    """An utterance sent to the transformer because one act is unsure keeps the fast tier's
+    scores for the acts outside their bands, as the bands were tuned: Ana's bare "right" is
+    unsure only as a question, so its rejection and acceptance scores stay the fast tier's."""
+    classifier = acts.load_act_classifier("accurate")
+    fast = acts.load_act_classifier("fast")
+    rows = list(
+        meeting(
+            ("Ana", 0.0, 2.0, "do you think the new microphones are any better"),
+            ("Ben", 2.3, 3.5, "no not really"),
+            ("Ana", 3.6, 4.0, "right"),
+        ).utterances
+    )
+    head = classifier._accurate["raw"]
+    probabilities = classifier._fast["raw"].probabilities(rows)
+    tuned_scores = classifier.predict(rows, punctuated=False)
+    fast_scores = fast.predict(rows, punctuated=False)
+    kept = 0
+    for p, tuned_score, fast_score in zip(probabilities, tuned_scores, fast_scores, strict=True):
+        for act in acts.BINARY_ACTS:
+            if head.unsure(p) and not head.inside(act, p[act]):
+                assert getattr(tuned_score, act) == getattr(fast_score, act)
+                kept += 1
+    assert kept >= 3
+    assert tuned_scores[2].question != fast_scores[2].question  # the transformer decided it
+    assert tuned_scores[2].rejection == fast_scores[2].rejection
+
+
 def test_model_file_that_does_not_fit_the_embedding_model_is_one_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

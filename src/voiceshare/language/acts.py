@@ -42,6 +42,7 @@ QUESTION_TYPES = ("yes_no", "wh", "open", "or", "rhetorical", "declarative")
 BINARY_ACTS = ("question", "rejection", "acceptance")
 FAST_MODEL_DIR = "acts-fast"
 ACCURATE_MODEL_FILE = "acts-accurate.npz"
+# The fast tier's feature format (`feature_words`), checked when its pipelines load.
 FORMAT_VERSION = 1
 # The accurate tier's file format: 2 holds fine-tuned transformer layers (`language.tuned`).
 ACCURATE_FORMAT_VERSION = 2
@@ -225,25 +226,34 @@ class ActClassifier:
         variant = variant_name(punctuated)
         fast = self._fast[variant]
         probabilities = fast.probabilities(utterances)
-        thresholds = dict(fast.thresholds)
         head = self._accurate.get(variant)
+        decided: dict[int, dict[str, float]] = {}
         if head is not None:
             unsure = [i for i, p in enumerate(probabilities) if head.unsure(p)]
             if unsure:
                 # torch runs one forward pass at a time well; threads share the model.
                 with self._lock:
-                    decided = head.probabilities(utterances, unsure)
+                    decided = dict(zip(unsure, head.probabilities(utterances, unsure), strict=True))
                     self.embedded += len(unsure)
-                for i, scores in zip(unsure, decided, strict=True):
-                    probabilities[i] = scores
-            accurate_thresholds = head.thresholds
-        else:
-            accurate_thresholds = thresholds
         results = []
-        for scores in probabilities:
-            limits = accurate_thresholds if scores.get("_accurate") else thresholds
-            rescaled = {act: _rescale(scores[act], limits[act]) for act in BINARY_ACTS}
+        for i, scores in enumerate(probabilities):
+            tuned = decided.get(i)
+            # The transformer decides an act only inside that act's band, as it was tuned;
+            # elsewhere the fast tier's own score and threshold stand.
+            rescaled = {
+                act: _rescale(tuned[act], head.thresholds[act])
+                if tuned is not None and head is not None and head.inside(act, scores[act])
+                else _rescale(scores[act], fast.thresholds[act])
+                for act in BINARY_ACTS
+            }
             is_question = rescaled["question"] >= DECISION
+            typed = scores
+            if (
+                tuned is not None
+                and head is not None
+                and head.inside("question", scores["question"])
+            ):
+                typed = tuned
             results.append(
                 ActScores(
                     question=round(rescaled["question"], 4),
@@ -252,7 +262,7 @@ class ActClassifier:
                     is_question=is_question,
                     is_rejection=rescaled["rejection"] >= DECISION,
                     is_acceptance=rescaled["acceptance"] >= DECISION,
-                    question_type=_guess_type(scores) if is_question else None,
+                    question_type=_guess_type(typed) if is_question else None,
                 )
             )
         return results
@@ -274,9 +284,15 @@ class AccurateModel:
         self._binary = [self.outputs.index(a) for a in BINARY_ACTS]
         self._types = [self.outputs.index(t) for t in QUESTION_TYPES]
 
+    def inside(self, act: str, probability: float) -> bool:
+        """Whether the fast tier's `probability` of `act` falls inside the band where this
+        model decides that act."""
+        low, high = self.bands[act]
+        return low <= probability <= high
+
     def unsure(self, scores: dict[str, float]) -> bool:
-        """Whether the fast tier's probabilities fall inside a band this model must decide."""
-        return any(low <= scores[act] <= high for act, (low, high) in self.bands.items())
+        """Whether any of the fast tier's probabilities falls inside its act's band."""
+        return any(self.inside(act, scores[act]) for act in self.bands)
 
     def probabilities(
         self, utterances: Sequence[Utterance], indices: Sequence[int]
@@ -290,7 +306,6 @@ class AccurateModel:
         for b, t in zip(binary.tolist(), typed.tolist(), strict=True):
             scores = dict(zip(BINARY_ACTS, b, strict=True))
             scores.update(zip(QUESTION_TYPES, t, strict=True))
-            scores["_accurate"] = 1.0
             results.append(scores)
         return results
 
@@ -325,7 +340,13 @@ def _load_fast() -> dict[str, FastActModel]:
                 f"the dialog-act model {path} is missing; reinstall voiceshare or set "
                 "VOICESHARE_MODELS to the folder that holds acts-fast/."
             )
-        models[variant] = FastActModel(spacy.load(path))
+        nlp = spacy.load(path)
+        if nlp.meta.get("voiceshare", {}).get("format_version") != FORMAT_VERSION:
+            raise VoiceshareError(
+                f"the dialog-act model {path} was trained on other features than this version "
+                "of voiceshare reads; reinstall voiceshare or retrain it (models/train_acts.py)."
+            )
+        models[variant] = FastActModel(nlp)
     return models
 
 
