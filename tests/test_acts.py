@@ -13,6 +13,7 @@ pytest.importorskip("spacy")
 
 from voiceshare.errors import VoiceshareError
 from voiceshare.evaluation.acts import (
+    AnsweredEval,
     baseline_answers,
     baseline_refusal,
     evaluate,
@@ -224,6 +225,20 @@ def test_answer_baseline_takes_a_reply_by_someone_else_within_five_seconds() -> 
     late = meeting(("Ana", 0, 2, "Is it ready?"), ("Ben", 9, 11, "It ships on Monday."))
     assert baseline_answers(answered)["1"] == "Ben"
     assert baseline_answers(late)["1"] is None
+
+
+def test_answered_scores_keep_naming_apart_from_the_answered_decision() -> None:
+    """Calling an answered question unanswered costs accuracy and 'answerer' but not 'named',
+    which judges only the questions the method also calls answered."""
+    score = AnsweredEval()
+    score.add("Ben", "Ben")  # answered, right person
+    score.add("Cy", "Ben")  # answered, wrong person
+    score.add(None, "Ben")  # called unanswered
+    score.add(None, None)  # rightly unanswered
+    assert score.accuracy == 0.75
+    assert score.answerer_accuracy == pytest.approx(1 / 3)
+    assert score.named_when_answered == 0.5
+    assert score.as_dict()["named_when_answered"] == 0.5
 
 
 @pytest.mark.shared_data

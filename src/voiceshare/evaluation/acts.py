@@ -94,12 +94,14 @@ class AnsweredEval:
     correct: int = 0
     answered_gold: int = 0
     right_speaker: int = 0
+    answered_both: int = 0  # answered in gold and by the method
 
     def add(self, predicted: str | None, gold: str | None) -> None:
         self.questions += 1
         self.correct += (predicted is None) == (gold is None)
         self.answered_gold += gold is not None
         self.right_speaker += gold is not None and predicted == gold
+        self.answered_both += gold is not None and predicted is not None
 
     @property
     def accuracy(self) -> float:
@@ -110,10 +112,17 @@ class AnsweredEval:
         """Of the questions answered in gold, the share whose answerer was named correctly."""
         return self.right_speaker / self.answered_gold if self.answered_gold else 0.0
 
+    @property
+    def named_when_answered(self) -> float:
+        """Of the questions answered in gold that the method calls answered too, the share
+        whose answerer it named correctly: naming alone, apart from the answered decision."""
+        return self.right_speaker / self.answered_both if self.answered_both else 0.0
+
     def as_dict(self) -> dict[str, float | int]:
         return {
             "accuracy": round(self.accuracy, 4),
             "answerer_accuracy": round(self.answerer_accuracy, 4),
+            "named_when_answered": round(self.named_when_answered, 4),
             "questions": self.questions,
             "answered_in_gold": self.answered_gold,
         }
@@ -444,10 +453,17 @@ def format_text(result: ActsEval) -> str:
     for name, row in result.question_types.items():
         lines.append(_row(name, row))
     if result.answered:
-        lines += ["", "answered vs unanswered (gold questions)"]
-        lines.append(f"{'method':<42}{'accuracy':>10}{'answerer':>10}")
-        for name, answered in result.answered.items():
-            lines.append(f"{name:<42}{answered.accuracy:>10.3f}{answered.answerer_accuracy:>10.3f}")
+        lines += [
+            "",
+            "answered vs unanswered (gold questions; answerer: the person who answered named, of",
+            "those answered in gold; named: the same, of those the method calls answered too)",
+        ]
+        lines.append(f"{'method':<42}{'accuracy':>10}{'answerer':>10}{'named':>8}")
+        for name, a in result.answered.items():
+            lines.append(
+                f"{name:<42}{a.accuracy:>10.3f}{a.answerer_accuracy:>10.3f}"
+                f"{a.named_when_answered:>8.3f}"
+            )
     return "\n".join(lines)
 
 
