@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -191,8 +192,6 @@ def test_fast_model_from_an_older_feature_format_is_one_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A fast-tier pipeline trained on another version's features is refused, not misread."""
-    import shutil
-
     for variant in ("punctuated", "raw"):
         shutil.copytree(
             models_dir() / acts.FAST_MODEL_DIR / variant, tmp_path / acts.FAST_MODEL_DIR / variant

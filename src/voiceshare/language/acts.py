@@ -235,25 +235,25 @@ class ActClassifier:
                 with self._lock:
                     decided = dict(zip(unsure, head.probabilities(utterances, unsure), strict=True))
                     self.embedded += len(unsure)
+        tuned_limits = head.thresholds if head is not None else {}
         results = []
         for i, scores in enumerate(probabilities):
-            tuned = decided.get(i)
+            tuned = decided.get(i, {})
             # The transformer decides an act only inside that act's band, as it was tuned;
             # elsewhere the fast tier's own score and threshold stand.
+            by_tuned = {
+                act
+                for act in BINARY_ACTS
+                if tuned and head is not None and head.inside(act, scores[act])
+            }
             rescaled = {
-                act: _rescale(tuned[act], head.thresholds[act])
-                if tuned is not None and head is not None and head.inside(act, scores[act])
+                act: _rescale(tuned[act], tuned_limits[act])
+                if act in by_tuned
                 else _rescale(scores[act], fast.thresholds[act])
                 for act in BINARY_ACTS
             }
             is_question = rescaled["question"] >= DECISION
-            typed = scores
-            if (
-                tuned is not None
-                and head is not None
-                and head.inside("question", scores["question"])
-            ):
-                typed = tuned
+            typed = tuned if "question" in by_tuned else scores
             results.append(
                 ActScores(
                     question=round(rescaled["question"], 4),
