@@ -376,6 +376,12 @@ def main() -> int:
         "--tier", choices=["fast", "accurate", "both"], default="both", help="What to (re)train."
     )
     parser.add_argument("--variant", choices=["punctuated", "raw", "both"], default="both")
+    parser.add_argument(
+        "--refit",
+        action="store_true",
+        help="After tuning, refit the transformer on all 51 meetings with the same settings "
+        "and ship that one with the tuned bands and thresholds (as the raw variant is).",
+    )
     args = parser.parse_args()
     train_fast_tier = args.tier in ("fast", "both")
     train_accurate_tier = args.tier in ("accurate", "both")
@@ -413,6 +419,12 @@ def main() -> int:
             )
             print(f"  accurate tuning {screen}", flush=True)
             del fit_states, tune_states
+            if args.refit:
+                print("  refitting the transformer on all 51 meetings", flush=True)
+                model = train_tuned(
+                    base, tokenizer, everything, frozen_states(base, tokenizer, everything)
+                )
+                screen["fitted_on"] = "all 51 train meetings (bands tuned with the 41-meeting fit)"
             save_accurate(variant, model, screen, embedder_name, today)
         if not train_fast_tier:
             continue
@@ -457,7 +469,8 @@ def save_accurate(
             "format_version": ACCURATE_FORMAT_VERSION,
             "embedding_model": embedder_name,
             "frozen_layers": FROZEN_LAYERS,
-            "data": "ICSI MRDA train split (41 meetings fitted, 10 tuned), CC BY 4.0",
+            "data": "ICSI MRDA train split (41 meetings fitted, 10 tuned; a variant's "
+            "fitted_on says when it was refitted on all 51), CC BY 4.0",
         }
     )
     meta["variants"][variant] = {
