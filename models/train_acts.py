@@ -418,13 +418,12 @@ def main() -> int:
                 p_fast, tuned_probabilities(model, tune, tune_states), tune, args.embed_budget
             )
             print(f"  accurate tuning {screen}", flush=True)
-            del fit_states, tune_states
             if args.refit:
                 print("  refitting the transformer on all 51 meetings", flush=True)
-                model = train_tuned(
-                    base, tokenizer, everything, frozen_states(base, tokenizer, everything)
-                )
+                # `everything` is `fit` then `tune`: their frozen states, already computed.
+                model = train_tuned(base, tokenizer, everything, fit_states + tune_states)
                 screen["fitted_on"] = "all 51 train meetings (bands tuned with the 41-meeting fit)"
+            del fit_states, tune_states
             save_accurate(variant, model, screen, embedder_name, today)
         if not train_fast_tier:
             continue
