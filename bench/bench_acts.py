@@ -2,8 +2,11 @@
 variants and tiers.
 
 Speed: the validation meetings laid end to end as one long meeting (about 16,800 utterances,
-nine hours of talk), classified once with each tier after loading (utterances per second,
-loading time apart, and for the accurate tier how many went through the transformer). Memory: the
+nine hours of talk), classified once with each tier after loading, as the analysis classifies
+them (`voiceshare.language.units.predict_by_units`): utterances per second, loading time apart,
+and for the accurate tier how many went through the transformer. With punctuation, the same
+meeting again as whole turns (each speaker's consecutive units joined into one utterance, as
+exports give them; the analysis splits them into sentences again): turns per second. Memory: the
 peak resident set size of this process after each tier (the fast tier is measured first).
 Then `voiceshare eval acts` figures on the validation split with their baselines. Needs
 ../shared/data/mrda (or VOICESHARE_SHARED_DATA) and the `nlp` extra.
@@ -39,16 +42,28 @@ def main() -> int:
         print(f"needs the MRDA data at {root}", file=sys.stderr)
         return 2
     sys.path.insert(0, str(REPO / "src"))
-    from voiceshare.evaluation.acts import evaluate, format_text
+    from voiceshare.evaluation.acts import evaluate, format_text, turns_of
     from voiceshare.evaluation.mrda import load_meeting, meeting_ids
     from voiceshare.language.acts import load_act_classifier
+    from voiceshare.language.units import predict_by_units
     from voiceshare.model import Utterance
 
     for punctuation in (True, False):
         long_meeting: list[Utterance] = []
+        turns: list[Utterance] = []
         offset_s = 0.0
         for meeting_id in meeting_ids(root, args.split):
-            meeting, _ = load_meeting(root, meeting_id, punctuation=punctuation)
+            meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
+            for turn, _ in turns_of(meeting.utterances, gold):
+                turns.append(
+                    Utterance(
+                        f"{meeting_id}:{turn.id}",
+                        turn.speaker,
+                        turn.text,
+                        (turn.start_s or 0.0) + offset_s,
+                        (turn.end_s or 0.0) + offset_s,
+                    )
+                )
             for u in meeting.utterances:
                 long_meeting.append(
                     Utterance(
@@ -69,7 +84,7 @@ def main() -> int:
             loaded_s = time.perf_counter() - start
             embedded_before = classifier.embedded
             start = time.perf_counter()
-            classifier.predict(long_meeting, punctuated=punctuation)
+            predict_by_units(classifier, long_meeting, punctuated=punctuation)
             elapsed = time.perf_counter() - start
             rate = len(long_meeting) / elapsed
             verdict = "meets" if rate >= TARGETS[tier] else "MISSES"
@@ -78,6 +93,18 @@ def main() -> int:
             print(
                 f"  {tier:<9} {rate:>8,.0f} utterances/s ({verdict} {TARGETS[tier]:,}; "
                 f"{elapsed:.1f} s, load {loaded_s:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"
+            )
+            if not punctuation:
+                continue
+            embedded_before = classifier.embedded
+            start = time.perf_counter()
+            predict_by_units(classifier, turns, punctuated=True)
+            elapsed = time.perf_counter() - start
+            embedded = classifier.embedded - embedded_before
+            extra = f", {embedded:,} units through the transformer" if tier == "accurate" else ""
+            print(
+                f"  {'':<9} {len(turns) / elapsed:>8,.0f} turns/s as {len(turns):,} whole turns "
+                f"({elapsed:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"
             )
     if args.skip_eval:
         return 0

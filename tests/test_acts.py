@@ -258,6 +258,26 @@ def test_fast_tier_beats_the_baselines_on_mrda_validation(shared_data: Path) -> 
 
 
 @pytest.mark.shared_data
+def test_whole_turns_read_sentence_by_sentence_keep_their_questions(shared_data: Path) -> None:
+    """When each speaker's consecutive MRDA units are joined into one turn, as exports give
+    them, reading the turn sentence by sentence finds its questions about as well as on the
+    units; scoring the turn whole misses many."""
+    turns = evaluate(
+        shared_data / "mrda",
+        meetings=["Bed003", "Bmr005"],
+        classifier=fast(),
+        answer_predictors={},
+        baselines=False,
+    )
+    by_sentence = turns.turn_scores["question"]["sentence by sentence"]
+    whole = turns.turn_scores["question"]["whole turn"]
+    assert turns.turns > 1000 and turns.turn_questions > 100
+    assert by_sentence.f1 > 0.97 and by_sentence.f1 > whole.f1 + 0.05
+    assert "whole turns" in format_text(turns)
+    assert turns.as_dict()["turns"]["questions"] == turns.turn_questions
+
+
+@pytest.mark.shared_data
 def test_accurate_tier_beats_the_fast_tier_on_raw_mrda_questions(shared_data: Path) -> None:
     """On real MRDA validation meetings without punctuation, letting the fine-tuned
     transformer decide what the fast tier is unsure of finds questions better than the fast

@@ -94,6 +94,7 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
             answered_by=acts[u.id].answered_by,
             answer_utterance_id=acts[u.id].answer_utterance_id,
             answer_delay_s=acts[u.id].answer_delay_s,
+            text=acts[u.id].question_text,
         )
         for u in meeting.utterances
         if u.id in acts and "question" in acts[u.id].acts

@@ -20,6 +20,12 @@ from another speaker); ids it leaves out count as unanswered. The CLI scores eve
 `ANSWER_PREDICTORS` (display name -> "module:function") next to the baseline 'a
 non-backchannel reply by another speaker within 5 s', and the same analysis given the
 annotated questions (`GIVEN_QUESTIONS`: the answer decision alone, as the baseline is).
+
+Whole turns (punctuated text): exports seldom cut talk into MRDA's units; a Zoom cue or a
+speaker's turn holds several. So the units are also joined into turns (a speaker's consecutive
+units, in time order) and each turn is scored as one utterance, once as the analysis reads it
+(`voiceshare.language.units`: sentence by sentence) and once whole; a turn's gold is a question
+(a rejection) when any of its labelled units is one.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from typing import Any
 from voiceshare.evaluation.interruptions import Score
 from voiceshare.evaluation.mrda import GoldUnit, gold_answers, load_meeting, meeting_ids
 from voiceshare.language.acts import QUESTION_TYPES, ActClassifier, load_act_classifier
+from voiceshare.language.units import predict_by_units
 from voiceshare.metrics.backchannels import backchannel_ids
 from voiceshare.model import Meeting, Utterance
 
@@ -47,6 +54,8 @@ ANSWER_PREDICTORS: dict[str, str] = {
 GIVEN_QUESTIONS = "voiceshare, given the annotated questions"
 # How soon another speaker's reply must start for the answered-question baseline.
 BASELINE_REPLY_S = 5.0
+# How whole turns are read: as the analysis does, and as one piece.
+TURN_READINGS = ("sentence by sentence", "whole turn")
 # Train meetings (at the end of the split file) held out to pick the tf-idf baselines' thresholds.
 TUNE_MEETINGS = 10
 
@@ -147,6 +156,11 @@ class ActsEval:
     type_correct: int = 0
     baselines: dict[str, dict[str, Score]] = field(default_factory=dict)
     answered: dict[str, AnsweredEval] = field(default_factory=dict)
+    turns: int = 0
+    turn_questions: int = 0
+    turn_rejections: int = 0
+    # task -> reading ("sentence by sentence", "whole turn") -> score, on whole turns.
+    turn_scores: dict[str, dict[str, Score]] = field(default_factory=dict)
 
     @property
     def type_accuracy(self) -> float:
@@ -177,6 +191,15 @@ class ActsEval:
                 for task, scores in self.baselines.items()
             },
             "answered": {name: score.as_dict() for name, score in self.answered.items()},
+            "turns": {
+                "turns": self.turns,
+                "questions": self.turn_questions,
+                "rejections": self.turn_rejections,
+                **{
+                    task: {name: score.as_dict() for name, score in scores.items()}
+                    for task, scores in self.turn_scores.items()
+                },
+            },
         }
 
 
@@ -356,6 +379,11 @@ def evaluate(
         result.answered[name] = AnsweredEval()
     if answer_predictors is None:
         result.answered[GIVEN_QUESTIONS] = AnsweredEval()
+    if punctuation:
+        result.turn_scores = {
+            task: {reading: Score() for reading in TURN_READINGS}
+            for task in ("question", "rejection")
+        }
 
     for meeting_id in meetings or meeting_ids(root, split):
         if progress is not None:
@@ -397,6 +425,8 @@ def evaluate(
             )
         for name, predictor in predictors.items():
             _score_answers(result.answered[name], predictor(meeting), gold)
+        if result.turn_scores:
+            _score_turns(result, classifier, utterances, gold)
         if GIVEN_QUESTIONS in result.answered:
             from voiceshare.evaluation.answers import predict_answers_given
 
@@ -405,6 +435,57 @@ def evaluate(
                 result.answered[GIVEN_QUESTIONS], predict_answers_given(meeting, annotated), gold
             )
     return result
+
+
+def turns_of(
+    utterances: Sequence[Utterance], gold: Mapping[str, GoldUnit]
+) -> list[tuple[Utterance, list[GoldUnit]]]:
+    """Each speaker's consecutive units joined into one utterance, with their labelled
+    units' gold."""
+    runs: list[list[Utterance]] = []
+    for u in utterances:
+        if runs and runs[-1][-1].speaker == u.speaker:
+            runs[-1].append(u)
+        else:
+            runs.append([u])
+    turns = []
+    for run in runs:
+        turn = Utterance(
+            id=run[0].id,
+            speaker=run[0].speaker,
+            text=" ".join(u.text for u in run),
+            start_s=run[0].start_s,
+            end_s=run[-1].end_s,
+        )
+        turns.append((turn, [gold[u.id] for u in run if not is_unlabelled(gold[u.id])]))
+    return turns
+
+
+def _score_turns(
+    result: ActsEval,
+    classifier: ActClassifier,
+    utterances: Sequence[Utterance],
+    gold: Mapping[str, GoldUnit],
+) -> None:
+    turns = turns_of(utterances, gold)
+    texts = [turn for turn, _ in turns]
+    scored = {turn.id for turn, units in turns if units}
+    gold_questions = {t.id for t, units in turns if any(u.is_question for u in units)}
+    gold_rejections = {t.id for t, units in turns if any(u.is_rejection for u in units)}
+    result.turns += len(scored)
+    result.turn_questions += len(gold_questions)
+    result.turn_rejections += len(gold_rejections)
+    for reading, scores in (
+        (TURN_READINGS[0], predict_by_units(classifier, texts, punctuated=True)),
+        (TURN_READINGS[1], classifier.predict(texts, punctuated=True)),
+    ):
+        pairs = [(t.id, s) for t, s in zip(texts, scores, strict=True) if t.id in scored]
+        result.turn_scores["question"][reading].add(
+            {i for i, s in pairs if s.is_question}, gold_questions
+        )
+        result.turn_scores["rejection"][reading].add(
+            {i for i, s in pairs if s.is_rejection}, gold_rejections
+        )
 
 
 def _add_baselines(
@@ -452,6 +533,19 @@ def format_text(result: ActsEval) -> str:
     lines.append(header)
     for name, row in result.question_types.items():
         lines.append(_row(name, row))
+    if result.turn_scores:
+        lines += [
+            "",
+            f"whole turns ({result.turns} turns: each speaker's consecutive units joined, as "
+            "exports give them)",
+        ]
+        for task, count in (
+            ("question", result.turn_questions),
+            ("rejection", result.turn_rejections),
+        ):
+            lines += [f"{task} ({count} turns with one in gold)", header]
+            for name, row in result.turn_scores[task].items():
+                lines.append(_row(name, row))
     if result.answered:
         lines += [
             "",

@@ -171,11 +171,15 @@ class FastActModel:
             act: float(meta.get("thresholds", {}).get(act, 0.5)) for act in BINARY_ACTS
         }
 
-    def probabilities(self, utterances: Sequence[Utterance]) -> list[dict[str, float]]:
+    def probabilities(
+        self, utterances: Sequence[Utterance], indices: Sequence[int] | None = None
+    ) -> list[dict[str, float]]:
+        """The probabilities of the utterances at `indices` (all when None)."""
         from spacy.tokens import Doc
 
         vocab = self.nlp.vocab
-        docs = (Doc(vocab, words=feature_words(utterances, i)) for i in range(len(utterances)))
+        chosen = range(len(utterances)) if indices is None else indices
+        docs = (Doc(vocab, words=feature_words(utterances, i)) for i in chosen)
         return [dict(doc.cats) for doc in self.textcat.pipe(docs, batch_size=1000)]
 
 
@@ -220,16 +224,23 @@ class ActClassifier:
         name = getattr(self.embedder, "name", "a sentence-embedding model")
         return f"accurate tier ({name}, top layers fine-tuned on MRDA)"
 
-    def predict(self, utterances: Sequence[Utterance], punctuated: bool) -> list[ActScores]:
-        """One `ActScores` per utterance; `utterances` are a meeting's, in time order (the
-        neighbours are context). `punctuated` picks the model for the kind of text."""
+    def predict(
+        self,
+        utterances: Sequence[Utterance],
+        punctuated: bool,
+        indices: Sequence[int] | None = None,
+    ) -> list[ActScores]:
+        """One `ActScores` per utterance, or per position in `indices` when given;
+        `utterances` are a meeting's, in time order (the neighbours are context).
+        `punctuated` picks the model for the kind of text."""
         variant = variant_name(punctuated)
         fast = self._fast[variant]
-        probabilities = fast.probabilities(utterances)
+        chosen = range(len(utterances)) if indices is None else indices
+        probabilities = fast.probabilities(utterances, chosen)
         head = self._accurate.get(variant)
         decided: dict[int, dict[str, float]] = {}
         if head is not None:
-            unsure = [i for i, p in enumerate(probabilities) if head.unsure(p)]
+            unsure = [i for i, p in zip(chosen, probabilities, strict=True) if head.unsure(p)]
             if unsure:
                 # torch runs one forward pass at a time well; threads share the model.
                 with self._lock:
@@ -237,7 +248,7 @@ class ActClassifier:
                     self.embedded += len(unsure)
         tuned_limits = head.thresholds if head is not None else {}
         results = []
-        for i, scores in enumerate(probabilities):
+        for i, scores in zip(chosen, probabilities, strict=True):
             tuned = decided.get(i, {})
             # The transformer decides an act only inside that act's band, as it was tuned;
             # elsewhere the fast tier's own score and threshold stand.

