@@ -181,3 +181,16 @@ def test_an_unanswered_question_is_quoted_in_its_own_words() -> None:
     )
     assert report.questions[0].answered_by is None
     assert "“Should we tell the customers today?”" in render_markdown(report)
+
+
+def test_a_huge_cue_is_split_without_the_pipeline() -> None:
+    """A transcript with no line breaks (one cue of 120,000 characters) is still cut into its
+    sentences, at the end marks, with times inside the cue's."""
+    text = "We shipped it on Monday. Did anyone check the logs? " * 2_300
+    units = act_units(cues(("Ana", 0.0, 3_000.0, text)), True)
+    assert len(units) == 4_600
+    assert [u.utterance.text for u in units[:2]] == [
+        "We shipped it on Monday.",
+        "Did anyone check the logs?",
+    ]
+    assert all(0.0 <= (u.utterance.start_s or 0.0) <= 3_000.0 for u in units)

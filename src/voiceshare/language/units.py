@@ -36,8 +36,11 @@ if TYPE_CHECKING:
 JOIN_GAP_S = 1.5
 # A sentence that runs on longer than this is left in pieces (text that is barely punctuated).
 MAX_JOINED_WORDS = 60
+# Longer texts are cut at end marks directly instead of through the spaCy pipeline.
+MAX_PIPELINE_CHARS = 100_000
 # A sentence boundary inside a text: end punctuation, closing quotes or brackets, a space.
 _INNER_BOUNDARY = re.compile(r"[.?!][\"')\]]*\s+\S")
+_MARK_AND_SPACE = re.compile(r"[.?!][\"')\]]*\s+(?=\S)")
 # Cut-off and trail-off marks other transcribers use for MRDA's `==`.
 _OTHER_CUT_OFF = re.compile(r"\s*(?:--+|—|–|\.\.\.|…)\s*$")
 _FRAGMENT = re.compile(r"\w-$")
@@ -236,6 +239,11 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
     from voiceshare.language.nlp import load_pipeline
 
     nlp = load_pipeline()
+    # spaCy refuses texts over its max_length (a transcript with no line breaks at all).
+    huge = [i for i in inner if len(texts[i]) >= min(nlp.max_length, MAX_PIPELINE_CHARS)]
+    for i in huge:
+        spans[i] = _split_at_marks(texts[i])
+    inner = [i for i in inner if i not in set(huge)]
     for i, doc in zip(inner, nlp.pipe(texts[i] for i in inner), strict=True):
         found = [
             (sentence.start_char, sentence.end_char)
@@ -244,6 +252,16 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
         ]
         spans[i] = found or spans[i]
     return spans
+
+
+def _split_at_marks(text: str) -> list[tuple[int, int]]:
+    """Sentences cut after every end mark followed by a space (no abbreviation list)."""
+    spans, begin = [], 0
+    for match in _MARK_AND_SPACE.finditer(text):
+        spans.append((begin, match.start() + len(match.group().rstrip())))
+        begin = match.end()
+    spans.append((begin, len(text.rstrip())))
+    return [(b, e) for b, e in spans if e > b]
 
 
 def _containing(starts: list[int], offset: int) -> int:
