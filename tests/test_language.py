@@ -89,6 +89,20 @@ def test_a_short_yes_answers_a_yes_no_question() -> None:
     assert report.questions[0].answered_by == "Greg Halvorsen"
 
 
+def test_the_answer_window_opens_when_the_asker_stops_explaining() -> None:
+    """People wait while the asker explains the question: a reply right after the asker's
+    explanation answers it, though it starts 4.5 s after the question itself ended (beyond the
+    3 s window, counted from the question's end until 2026-11-27)."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 3, "Who owns the retry logic for the import job now?"),
+            ("Noor Haddad", 3.2, 7, "The nightly run failed twice this week."),
+            ("Jonas Becker", 7.5, 12, "That's mine since last sprint, I'll look at it today."),
+        )
+    )
+    assert report.questions[0].answered_by == "Jonas Becker"
+
+
 def test_a_question_passed_over_for_another_topic_is_unanswered_and_dismissed() -> None:
     """When the next speaker puts an unrelated question to someone else, the first question
     went unanswered, and moving on from it counts as a dismissal."""

@@ -25,8 +25,9 @@ from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
 
 # A question counts as answered when another person replies, substantively, within this long
-# after it ends (or within ANSWER_WINDOW utterances when the transcript has no times). Chosen
-# on the MRDA train split (3 s beat 5 s and 10 s for answered-question accuracy).
+# after the asker stops (the end of the question, or of what the asker goes on to say), or
+# within ANSWER_WINDOW utterances when the transcript has no times. Chosen on the MRDA train
+# split (3 s beat 5 s and 10 s for answered-question accuracy).
 ANSWER_WINDOW_S = 3.0
 ANSWER_WINDOW = 4
 # A reply this similar to the question (cosine of sentence embeddings) is about it. Answers
@@ -357,19 +358,25 @@ def reply_candidate(ctx: Context, index: int, qtype: str) -> tuple[int | None, i
     moved on instead, the utterance that moved it on.
 
     The candidate is the first reply by someone else within the window: a substantive one, or
-    a short "yes"/"no" to a yes/no question. A topic change ("let's move on"), or a new
+    a short "yes"/"no" to a yes/no question. The window runs from when the asker stops: people
+    wait while the asker explains the question. A topic change ("let's move on"), or a new
     question put to a third person with nothing of this one in it, moves on instead."""
     ordered, acts = ctx.ordered, ctx.acts
     question = ordered[index]
+    asker_stops_s = question.end_s
     seen = 0
     for j in range(index + 1, len(ordered)):
         reply = ordered[j]
-        if question.end_s is not None and reply.start_s is not None:
-            if reply.start_s - question.end_s > ANSWER_WINDOW_S:
+        if asker_stops_s is not None and reply.start_s is not None:
+            if reply.start_s - asker_stops_s > ANSWER_WINDOW_S:
                 break
         elif seen >= ANSWER_WINDOW:
             break
-        if reply.speaker == question.speaker or reply.speaker == UNIDENTIFIED_SPEAKER:
+        if reply.speaker == question.speaker:
+            if asker_stops_s is not None and reply.end_s is not None:
+                asker_stops_s = max(asker_stops_s, reply.end_s)
+            continue
+        if reply.speaker == UNIDENTIFIED_SPEAKER:
             continue
         if not ctx.substantive[j]:
             if qtype in ("yes_no", "declarative") and _short_answer(reply.text):
