@@ -22,6 +22,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = {"fast": 5_000, "accurate": 1_000}
@@ -29,6 +30,19 @@ TARGETS = {"fast": 5_000, "accurate": 1_000}
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def shifted(utterance: Any, meeting_id: str, offset_s: float) -> Any:
+    """`utterance` moved `offset_s` later, its id prefixed with its meeting's."""
+    from voiceshare.model import Utterance
+
+    return Utterance(
+        f"{meeting_id}:{utterance.id}",
+        utterance.speaker,
+        utterance.text,
+        (utterance.start_s or 0.0) + offset_s,
+        (utterance.end_s or 0.0) + offset_s,
+    )
 
 
 def main() -> int:
@@ -54,26 +68,11 @@ def main() -> int:
         offset_s = 0.0
         for meeting_id in meeting_ids(root, args.split):
             meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
-            for turn, _ in turns_of(meeting.utterances, gold):
-                turns.append(
-                    Utterance(
-                        f"{meeting_id}:{turn.id}",
-                        turn.speaker,
-                        turn.text,
-                        (turn.start_s or 0.0) + offset_s,
-                        (turn.end_s or 0.0) + offset_s,
-                    )
-                )
-            for u in meeting.utterances:
-                long_meeting.append(
-                    Utterance(
-                        f"{meeting_id}:{u.id}",
-                        u.speaker,
-                        u.text,
-                        (u.start_s or 0.0) + offset_s,
-                        (u.end_s or 0.0) + offset_s,
-                    )
-                )
+            turns += [
+                shifted(turn, meeting_id, offset_s)
+                for turn, _ in turns_of(meeting.utterances, gold)
+            ]
+            long_meeting += [shifted(u, meeting_id, offset_s) for u in meeting.utterances]
             offset_s += (meeting.end_s or 0.0) + 60.0
         hours = offset_s / 3600
         variant = "punctuated" if punctuation else "raw"

@@ -21,12 +21,13 @@ scores are averaged: the model is not left to guess from an ending it never saw 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from voiceshare.language.endings import cut_off_mark, terminal_punctuation
+from voiceshare.language.endings import cut_off_mark, fragment_ending, terminal_punctuation
 from voiceshare.model import Utterance
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ _INNER_BOUNDARY = re.compile(r"[.?!][\"')\]]*\s+\S")
 _MARK_AND_SPACE = re.compile(r"[.?!][\"')\]]*\s+(?=\S)")
 # Cut-off and trail-off marks other transcribers use for MRDA's `==`.
 _OTHER_CUT_OFF = re.compile(r"\s*(?:--+|—|–|\.\.\.|…)\s*$")
-_FRAGMENT = re.compile(r"\w-$")
 CUT_OFF = " =="
 
 
@@ -176,7 +176,7 @@ def _with_mrda_ending(unit: Unit) -> Unit:
         return unit
     if _OTHER_CUT_OFF.search(text):
         text = _OTHER_CUT_OFF.sub(CUT_OFF, text)
-    elif _FRAGMENT.search(text):
+    elif fragment_ending(text):
         text += CUT_OFF
     else:
         return unit
@@ -240,10 +240,11 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
 
     nlp = load_pipeline()
     # spaCy refuses texts over its max_length (a transcript with no line breaks at all).
-    huge = [i for i in inner if len(texts[i]) >= min(nlp.max_length, MAX_PIPELINE_CHARS)]
-    for i in huge:
-        spans[i] = _split_at_marks(texts[i])
-    inner = [i for i in inner if i not in set(huge)]
+    limit = min(nlp.max_length, MAX_PIPELINE_CHARS)
+    for i in inner:
+        if len(texts[i]) >= limit:
+            spans[i] = _split_at_marks(texts[i])
+    inner = [i for i in inner if len(texts[i]) < limit]
     for i, doc in zip(inner, nlp.pipe(texts[i] for i in inner), strict=True):
         found = [
             (sentence.start_char, sentence.end_char)
@@ -266,11 +267,7 @@ def _split_at_marks(text: str) -> list[tuple[int, int]]:
 
 def _containing(starts: list[int], offset: int) -> int:
     """The position of the cue whose text holds character `offset` of the joined text."""
-    position = 0
-    for k, start in enumerate(starts):
-        if start <= offset:
-            position = k
-    return position
+    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 def _time_at(utterance: Utterance, offset: int, starting: bool) -> float | None:
