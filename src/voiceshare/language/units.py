@@ -9,8 +9,9 @@ speaker that follow each other closely are joined while a cue stops mid-sentence
 result is split into sentences (the spaCy pipeline's sentencizer or parser); each sentence is
 classified with its neighbours as context, as MRDA's units were, and its acts go back to the
 cue it belongs to: a question to the cue where it ends (the reply comes after it), a rejection
-or acceptance to the cue where it starts. Raw, unpunctuated text has no sentence boundaries to
-find, so there every cue is one unit.
+or acceptance to the cue where it starts. Raw, unpunctuated text has no end marks to split at:
+there each cue is cut where the boundary model (`voiceshare.language.segments`) finds that a
+unit ends, from the words on either side and the pause between them, and cues are not joined.
 
 End marks are read as MRDA's transcribers wrote them: every unit there ends with `.`, `?` or,
 when it was cut off or abandoned, `==`. A trailing `--`, `...` or `…` becomes `==`. A unit that
@@ -65,8 +66,25 @@ class Unit:
 def act_units(ordered: Sequence[Utterance], punctuated: bool) -> list[Unit]:
     """The units of timeline-ordered `ordered` (see the module doc), in order."""
     if not punctuated:
-        return [Unit(u, i, i, u.text) for i, u in enumerate(ordered)]
+        return _split_raw(ordered)
     return [_with_mrda_ending(unit) for unit in _split(ordered)]
+
+
+def _split_raw(ordered: Sequence[Utterance]) -> list[Unit]:
+    """Each cue cut where the boundary model finds a unit's end (whole without the model)."""
+    from voiceshare.language.segments import load_segment_model, split_utterance
+
+    model = load_segment_model()
+    if model is None:
+        return [Unit(u, i, i, u.text) for i, u in enumerate(ordered)]
+    units = []
+    for i, utterance in enumerate(ordered):
+        pieces = split_utterance(utterance, model)
+        if len(pieces) == 1:
+            units.append(Unit(utterance, i, i, utterance.text))
+        else:
+            units.extend(Unit(piece, i, i, piece.text) for piece in pieces)
+    return units
 
 
 def _split(ordered: Sequence[Utterance]) -> list[Unit]:
@@ -120,12 +138,12 @@ def classify_by_units(
     questions as the transcript words them (None for the others)."""
     from voiceshare.language.acts import ActScores
 
-    if not punctuated:
-        return classifier.predict(ordered, punctuated), [None] * len(ordered)
     units = act_units(ordered, punctuated)
+    if not punctuated and len(units) == len(ordered):
+        return classifier.predict(ordered, punctuated), [None] * len(ordered)
     texts = [unit.utterance for unit in units]
     scored = classifier.predict(texts, punctuated)
-    unmarked = [k for k, unit in enumerate(texts) if open_ending(unit.text)]
+    unmarked = [k for k, unit in enumerate(texts) if punctuated and open_ending(unit.text)]
     if unmarked:
         marked = list(texts)
         for k in unmarked:
