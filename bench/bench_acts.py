@@ -6,7 +6,9 @@ nine hours of talk), classified once with each tier after loading, as the analys
 them (`voiceshare.language.units.predict_by_units`): utterances per second, loading time apart,
 and for the accurate tier how many went through the transformer. With punctuation, the same
 meeting again as whole turns (each speaker's consecutive units joined into one utterance, as
-exports give them; the analysis splits them into sentences again): turns per second. Memory: the
+exports give them; the analysis splits them into sentences again, or in raw text where the
+boundary model finds a unit's end): turns per second. Raw utterances are also timed each read
+whole (the raw path without the boundary model), for comparison in the same run. Memory: the
 peak resident set size of this process after each tier (the fast tier is measured first).
 Then `voiceshare eval acts` figures on the validation split with their baselines. Needs
 ../shared/data/mrda (or VOICESHARE_SHARED_DATA) and the `nlp` extra.
@@ -33,8 +35,11 @@ def peak_rss_mb() -> float:
 
 
 def shifted(utterance: Any, meeting_id: str, offset_s: float) -> Any:
-    """`utterance` moved `offset_s` later, its id prefixed with its meeting's."""
-    from voiceshare.model import Utterance
+    """`utterance` moved `offset_s` later with its words, its id prefixed with its meeting's."""
+    from voiceshare.model import Utterance, Word
+
+    def later(time_s: float | None) -> float | None:
+        return None if time_s is None else time_s + offset_s
 
     return Utterance(
         f"{meeting_id}:{utterance.id}",
@@ -42,6 +47,7 @@ def shifted(utterance: Any, meeting_id: str, offset_s: float) -> Any:
         utterance.text,
         (utterance.start_s or 0.0) + offset_s,
         (utterance.end_s or 0.0) + offset_s,
+        tuple(Word(w.text, later(w.start_s), later(w.end_s)) for w in utterance.words),
     )
 
 
@@ -94,10 +100,20 @@ def main() -> int:
                 f"{elapsed:.1f} s, load {loaded_s:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"
             )
             if not punctuation:
-                continue
+                # The same utterances each read whole: the raw path without the boundary model.
+                embedded_before = classifier.embedded
+                start = time.perf_counter()
+                classifier.predict(long_meeting, punctuated=False)
+                elapsed = time.perf_counter() - start
+                embedded = classifier.embedded - embedded_before
+                extra = f", {embedded:,} through the transformer" if tier == "accurate" else ""
+                print(
+                    f"  {'':<9} {len(long_meeting) / elapsed:>8,.0f} utterances/s each read "
+                    f"whole, without the boundary model ({elapsed:.1f} s{extra})"
+                )
             embedded_before = classifier.embedded
             start = time.perf_counter()
-            predict_by_units(classifier, turns, punctuated=True)
+            predict_by_units(classifier, turns, punctuated=punctuation)
             elapsed = time.perf_counter() - start
             embedded = classifier.embedded - embedded_before
             extra = f", {embedded:,} units through the transformer" if tier == "accurate" else ""

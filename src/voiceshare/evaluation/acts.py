@@ -21,11 +21,15 @@ from another speaker); ids it leaves out count as unanswered. The CLI scores eve
 non-backchannel reply by another speaker within 5 s', and the same analysis given the
 annotated questions (`GIVEN_QUESTIONS`: the answer decision alone, as the baseline is).
 
-Whole turns (punctuated text): exports seldom cut talk into MRDA's units; a Zoom cue or a
-speaker's turn holds several. So the units are also joined into turns (a speaker's consecutive
-units, in time order) and each turn is scored as one utterance, once as the analysis reads it
-(`voiceshare.language.units`: sentence by sentence) and once whole; a turn's gold is a question
-(a rejection) when any of its labelled units is one.
+Whole turns: exports seldom cut talk into MRDA's units; a Zoom cue or a speaker's turn holds
+several. So the units are also joined into turns (a speaker's consecutive units, in time order,
+with their timed words) and each turn is scored as one utterance, once as the analysis reads it
+(`voiceshare.language.units`: sentence by sentence in punctuated text, cut by the boundary model
+in raw text) and once whole; raw turns also cut at every pause of `BASELINE_PAUSE_S` or more,
+the simple rule the boundary model has to beat. A turn's gold is a question (a rejection) when
+any of its labelled units is one. The units themselves are scored twice too: as the models read
+them (the headline figure) and as the analysis cuts them (`analysis_path`), which in raw text
+may cut a unit the annotators kept whole.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from voiceshare.evaluation.mrda import GoldUnit, gold_answers, load_meeting, mee
 from voiceshare.language.acts import QUESTION_TYPES, ActClassifier, load_act_classifier
 from voiceshare.language.units import predict_by_units
 from voiceshare.metrics.backchannels import backchannel_ids
-from voiceshare.model import Meeting, Utterance
+from voiceshare.model import Meeting, Utterance, Word
 
 AnswerPredictor = Callable[[Meeting], Mapping[str, str | None]]
 # Answer predictors the CLI scores: display name -> "package.module:function". The function
@@ -54,8 +58,11 @@ ANSWER_PREDICTORS: dict[str, str] = {
 GIVEN_QUESTIONS = "voiceshare, given the annotated questions"
 # How soon another speaker's reply must start for the answered-question baseline.
 BASELINE_REPLY_S = 5.0
-# How whole turns are read: as the analysis does, and as one piece.
+# How whole turns are read: as the analysis does, and as one piece (and raw ones at pauses).
 TURN_READINGS = ("sentence by sentence", "whole turn")
+RAW_TURN_READINGS = ("cut by the boundary model", "cut at pauses of 0.2 s or more", "whole turn")
+# The pause that cuts a raw turn in the baseline reading.
+BASELINE_PAUSE_S = 0.2
 # Train meetings (at the end of the split file) held out to pick the tf-idf baselines' thresholds.
 TUNE_MEETINGS = 10
 
@@ -150,6 +157,10 @@ class ActsEval:
     embedded: int = 0
     question: Score = field(default_factory=Score)
     rejection: Score = field(default_factory=Score)
+    # task -> score of the units as the analysis cuts them (`voiceshare.language.units`).
+    analysis_path: dict[str, Score] = field(
+        default_factory=lambda: {"question": Score(), "rejection": Score()}
+    )
     question_types: dict[str, Score] = field(
         default_factory=lambda: {name: Score() for name in QUESTION_TYPES}
     )
@@ -159,7 +170,7 @@ class ActsEval:
     turns: int = 0
     turn_questions: int = 0
     turn_rejections: int = 0
-    # task -> reading ("sentence by sentence", "whole turn") -> score, on whole turns.
+    # task -> reading (`TURN_READINGS` or `RAW_TURN_READINGS`) -> score, on whole turns.
     turn_scores: dict[str, dict[str, Score]] = field(default_factory=dict)
 
     @property
@@ -185,6 +196,7 @@ class ActsEval:
                 "rejection": self.rejection.as_dict(),
                 "question_types": {k: v.as_dict() for k, v in self.question_types.items()},
                 "question_type_accuracy": round(self.type_accuracy, 4),
+                "analysis_path": {k: v.as_dict() for k, v in self.analysis_path.items()},
             },
             "baselines": {
                 task: {name: score.as_dict() for name, score in scores.items()}
@@ -379,11 +391,12 @@ def evaluate(
         result.answered[name] = AnsweredEval()
     if answer_predictors is None:
         result.answered[GIVEN_QUESTIONS] = AnsweredEval()
-    if punctuation:
-        result.turn_scores = {
-            task: {reading: Score() for reading in TURN_READINGS}
-            for task in ("question", "rejection")
+    result.turn_scores = {
+        task: {
+            reading: Score() for reading in (TURN_READINGS if punctuation else RAW_TURN_READINGS)
         }
+        for task in ("question", "rejection")
+    }
 
     for meeting_id in meetings or meeting_ids(root, split):
         if progress is not None:
@@ -407,6 +420,19 @@ def evaluate(
         predicted_questions = {i for i, s in by_id.items() if s.is_question}
         result.question.add(predicted_questions, gold_questions)
         result.rejection.add({i for i, s in by_id.items() if s.is_rejection}, gold_rejections)
+        as_analysed = [
+            (u.id, s)
+            for u, s in zip(
+                utterances, predict_by_units(classifier, utterances, punctuation), strict=True
+            )
+            if u.id in keep
+        ]
+        result.analysis_path["question"].add(
+            {i for i, s in as_analysed if s.is_question}, gold_questions
+        )
+        result.analysis_path["rejection"].add(
+            {i for i, s in as_analysed if s.is_rejection}, gold_rejections
+        )
         for name in QUESTION_TYPES:
             result.question_types[name].add(
                 {i for i in predicted_questions if by_id[i].question_type == name},
@@ -425,8 +451,7 @@ def evaluate(
             )
         for name, predictor in predictors.items():
             _score_answers(result.answered[name], predictor(meeting), gold)
-        if result.turn_scores:
-            _score_turns(result, classifier, utterances, gold)
+        _score_turns(result, classifier, utterances, gold, punctuation)
         if GIVEN_QUESTIONS in result.answered:
             from voiceshare.evaluation.answers import predict_answers_given
 
@@ -440,8 +465,8 @@ def evaluate(
 def turns_of(
     utterances: Sequence[Utterance], gold: Mapping[str, GoldUnit]
 ) -> list[tuple[Utterance, list[GoldUnit]]]:
-    """Each speaker's consecutive units joined into one utterance, with their labelled
-    units' gold."""
+    """Each speaker's consecutive units joined into one utterance (with their words), with their
+    labelled units' gold."""
     runs: list[list[Utterance]] = []
     for u in utterances:
         if runs and runs[-1][-1].speaker == u.speaker:
@@ -456,6 +481,7 @@ def turns_of(
             text=" ".join(u.text for u in run),
             start_s=run[0].start_s,
             end_s=run[-1].end_s,
+            words=tuple(word for u in run for word in u.words),
         )
         turns.append((turn, [gold[u.id] for u in run if not is_unlabelled(gold[u.id])]))
     return turns
@@ -466,6 +492,7 @@ def _score_turns(
     classifier: ActClassifier,
     utterances: Sequence[Utterance],
     gold: Mapping[str, GoldUnit],
+    punctuation: bool,
 ) -> None:
     turns = turns_of(utterances, gold)
     texts = [turn for turn, _ in turns]
@@ -475,10 +502,28 @@ def _score_turns(
     result.turns += len(scored)
     result.turn_questions += len(gold_questions)
     result.turn_rejections += len(gold_rejections)
-    for reading, scores in (
-        (TURN_READINGS[0], predict_by_units(classifier, texts, punctuated=True)),
-        (TURN_READINGS[1], classifier.predict(texts, punctuated=True)),
-    ):
+    readings = [
+        (
+            TURN_READINGS[0] if punctuation else RAW_TURN_READINGS[0],
+            predict_by_units(classifier, texts, punctuation),
+        ),
+        ("whole turn", classifier.predict(texts, punctuation)),
+    ]
+    if not punctuation:
+        pieces = [
+            (turn.id, piece) for turn in texts for piece in cut_at_pauses(turn, BASELINE_PAUSE_S)
+        ]
+        found = classifier.predict([piece for _, piece in pieces], punctuation)
+        question_turns = {
+            turn_id for (turn_id, _), s in zip(pieces, found, strict=True) if s.is_question
+        }
+        rejection_turns = {
+            turn_id for (turn_id, _), s in zip(pieces, found, strict=True) if s.is_rejection
+        }
+        baseline = result.turn_scores
+        baseline["question"][RAW_TURN_READINGS[1]].add(question_turns & scored, gold_questions)
+        baseline["rejection"][RAW_TURN_READINGS[1]].add(rejection_turns & scored, gold_rejections)
+    for reading, scores in readings:
         pairs = [(t.id, s) for t, s in zip(texts, scores, strict=True) if t.id in scored]
         result.turn_scores["question"][reading].add(
             {i for i, s in pairs if s.is_question}, gold_questions
@@ -486,6 +531,33 @@ def _score_turns(
         result.turn_scores["rejection"][reading].add(
             {i for i, s in pairs if s.is_rejection}, gold_rejections
         )
+
+
+def cut_at_pauses(utterance: Utterance, pause_s: float) -> list[Utterance]:
+    """`utterance` cut at every silence of `pause_s` or more between its timed words (whole
+    when it has no timed words)."""
+    runs: list[list[Word]] = []
+    for word in utterance.words:
+        last = runs[-1][-1] if runs else None
+        if last is not None and (
+            last.end_s is None or word.start_s is None or word.start_s - last.end_s < pause_s
+        ):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    if len(runs) <= 1:
+        return [utterance]
+    return [
+        Utterance(
+            id=f"{utterance.id}#{k}",
+            speaker=utterance.speaker,
+            text=" ".join(word.text for word in run),
+            start_s=run[0].start_s,
+            end_s=run[-1].end_s,
+            words=tuple(run),
+        )
+        for k, run in enumerate(runs)
+    ]
 
 
 def _add_baselines(
@@ -527,7 +599,12 @@ def format_text(result: ActsEval) -> str:
         ("rejection", result.rejection, result.rejections),
     ):
         lines += ["", f"{task} ({count} in gold)", header]
-        for name, row in (("voiceshare", score), *result.baselines.get(task, {}).items()):
+        rows = (
+            ("voiceshare", score),
+            ("voiceshare, units cut as the analysis does", result.analysis_path[task]),
+            *result.baselines.get(task, {}).items(),
+        )
+        for name, row in rows:
             lines.append(_row(name, row))
     lines += ["", f"question type (type accuracy on questions found {result.type_accuracy:.3f})"]
     lines.append(header)
@@ -537,7 +614,7 @@ def format_text(result: ActsEval) -> str:
         lines += [
             "",
             f"whole turns ({result.turns} turns: each speaker's consecutive units joined, as "
-            "exports give them)",
+            "exports often give them)",
         ]
         for task, count in (
             ("question", result.turn_questions),
