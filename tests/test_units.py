@@ -179,6 +179,8 @@ def test_the_report_quotes_the_question_inside_a_long_raw_cue() -> None:
     question = report.questions[0]
     assert question.text == "do you know if the import finished"
     assert question.asker == "Priya Raman" and question.answered_by == "Amara Okonkwo"
+    # Asked at its own first word, "do", the 10th of 16 spread over the cue's 9 s.
+    assert question.time_s == pytest.approx(9 * 9 / 16, abs=0.001)
 
 
 def test_the_report_counts_a_question_asked_mid_cue_and_its_answer() -> None:
@@ -200,6 +202,8 @@ def test_the_report_counts_a_question_asked_mid_cue_and_its_answer() -> None:
     question = report.questions[0]
     assert question.asker == "Priya Raman" and question.answered_by == "Amara Okonkwo"
     assert question.text == "Amara, did the import finish on your side?"
+    # Asked where its sentence starts within the cue (by even spacing of characters), not at 0.
+    assert question.time_s is not None and 3.0 < question.time_s < 4.0
     assert question.question_type == "yes_no" and question.addressee == "Amara Okonkwo"
 
 

@@ -88,7 +88,9 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
         QuestionReport(
             utterance_id=u.id,
             asker=u.speaker,
-            time_s=u.start_s,
+            time_s=u.start_s
+            if acts[u.id].question_start_s is None
+            else acts[u.id].question_start_s,
             question_type=acts[u.id].question_type or "yes_no",
             addressee=acts[u.id].addressee,
             answered_by=acts[u.id].answered_by,

@@ -65,8 +65,10 @@ class UtteranceActs:
     answered_by: str | None = None
     answer_utterance_id: str | None = None
     answer_delay_s: float | None = None
-    # The question's own words when the utterance holds more than the question.
+    # The question's own words when the utterance holds more than the question, and when they
+    # start (None: as the utterance).
     question_text: str | None = None
+    question_start_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +130,10 @@ class _Scores:
     rejection: bool
     acceptance: bool
     question_type: str | None
-    # The question's own words when the utterance holds more than the question.
+    # The question's own words when the utterance holds more than the question, and when they
+    # start (None: as the utterance).
     question_text: str | None = None
+    question_start_s: float | None = None
 
 
 def _classify(
@@ -156,9 +160,10 @@ def _classify(
                     acceptance=p.acceptance >= classifier.thresholds.get("acceptance", 0.5)
                     or "acceptance" in r.acts,
                     question_type=p.question_type,
-                    question_text=text,
+                    question_text=asked.text if asked else None,
+                    question_start_s=asked.start_s if asked else None,
                 )
-                for p, r, text in zip(predicted, rule_acts, wording, strict=True)
+                for p, r, asked in zip(predicted, rule_acts, wording, strict=True)
             ]
             return classifier.tier, scores, getattr(classifier, "embedder", None)
         except (VoiceshareError, OSError, AttributeError):
@@ -282,6 +287,7 @@ def analyze_language(
             answer_utterance_id=answer[1] if answer else None,
             answer_delay_s=answer[2] if answer else None,
             question_text=scores[index].question_text if "question" in acts[index] else None,
+            question_start_s=scores[index].question_start_s if "question" in acts[index] else None,
         )
 
     dismissals.extend(_rejections_and_moves(ordered, acts, substantive, dismissals))

@@ -131,11 +131,22 @@ def predict_by_units(
     return classify_by_units(classifier, ordered, punctuated)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The questions inside a longer utterance: their words as the transcript has them, and
+    when the first of them starts (from its words' times, else by even spacing of characters
+    or words within its cue, the first cue of a sentence joined from several; None without
+    times)."""
+
+    text: str
+    start_s: float | None
+
+
 def classify_by_units(
     classifier: ActClassifier, ordered: Sequence[Utterance], punctuated: bool
-) -> tuple[list[ActScores], list[str | None]]:
+) -> tuple[list[ActScores], list[Asked | None]]:
     """`predict_by_units`, and for each utterance that holds more than its questions, the
-    questions as the transcript words them (None for the others)."""
+    questions as the transcript words them and when they start (None for the others)."""
     from voiceshare.language.acts import ActScores
 
     units = act_units(ordered, punctuated)
@@ -153,12 +164,12 @@ def classify_by_units(
             scored[k] = _average(scored[k], other)
     asked: list[list[ActScores]] = [[] for _ in ordered]
     said: list[list[ActScores]] = [[] for _ in ordered]
-    wording: list[list[str]] = [[] for _ in ordered]
+    wording: list[list[Unit]] = [[] for _ in ordered]
     for unit, scores in zip(units, scored, strict=True):
         asked[unit.last].append(scores)
         said[unit.first].append(scores)
         if scores.is_question:
-            wording[unit.last].append(unit.text.strip())
+            wording[unit.last].append(unit)
     results = []
     for ending_here, starting_here in zip(asked, said, strict=True):
         question = max(ending_here, key=lambda s: s.question, default=None)
@@ -175,11 +186,15 @@ def classify_by_units(
                 question_type=question.question_type if question and question.is_question else None,
             )
         )
-    question_texts = [
-        " ".join(words) if words and " ".join(words) != u.text.strip() else None
-        for u, words in zip(ordered, wording, strict=True)
-    ]
-    return results, question_texts
+    asked_here: list[Asked | None] = []
+    for u, questions in zip(ordered, wording, strict=True):
+        text = " ".join(unit.text.strip() for unit in questions)
+        if questions and text != u.text.strip():
+            # A sentence joined from several cues starts in the first of them.
+            asked_here.append(Asked(text, questions[0].utterance.start_s))
+        else:
+            asked_here.append(None)
+    return results, asked_here
 
 
 def open_ending(text: str) -> bool:

@@ -125,7 +125,10 @@ class InterruptionReport:
 
 @dataclass(frozen=True, slots=True)
 class QuestionReport:
-    """A question, who it was put to (when a name was used), and who answered it, how fast."""
+    """A question, who it was put to (when a name was used), and who answered it, how fast.
+
+    `time_s` is when the question starts: its own first word when it is inside a longer
+    utterance (`text` is then set), else the utterance's start."""
 
     utterance_id: str
     asker: str
