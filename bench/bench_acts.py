@@ -4,10 +4,10 @@ variants and tiers.
 Speed: the validation meetings laid end to end as one long meeting (about 16,800 utterances,
 nine hours of talk), classified once with each tier after loading, as the analysis classifies
 them (`voiceshare.language.units.predict_by_units`): utterances per second, loading time apart,
-and for the accurate tier how many went through the transformer. With punctuation, the same
-meeting again as whole turns (each speaker's consecutive units joined into one utterance, as
-exports give them; the analysis splits them into sentences again, or in raw text where the
-boundary model finds a unit's end): turns per second. Raw utterances are also timed each read
+and for the accurate tier how many went through the transformer. Then the same meeting again
+as whole turns (each speaker's consecutive units joined into one utterance, as exports give
+them; the analysis splits them into sentences again, or in raw text where the boundary model
+finds a unit's end): turns per second. Raw utterances are also timed each read
 whole (the raw path without the boundary model), for comparison in the same run. Memory: the
 peak resident set size of this process after each tier (the fast tier is measured first).
 Then `voiceshare eval acts` figures on the validation split with their baselines. Needs
