@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from voiceshare.evaluation.acts import speaker_runs
 from voiceshare.evaluation.mrda import load_meeting, meeting_ids
 from voiceshare.language.segments import boundary_features, normalise
 
@@ -44,14 +45,8 @@ Example = tuple[list[str], int]
 def runs_of(root: Path, meeting_id: str) -> list[tuple[list[str], list[float | None], set[int]]]:
     """The meeting's turns as (words, pause after each word, gaps that end a unit)."""
     meeting, _ = load_meeting(root, meeting_id, punctuation=False)
-    turns: list[list] = []
-    for utterance in meeting.utterances:
-        if turns and turns[-1][-1].speaker == utterance.speaker:
-            turns[-1].append(utterance)
-        else:
-            turns.append([utterance])
     runs = []
-    for turn in turns:
+    for turn in speaker_runs(meeting.utterances):
         words: list[str] = []
         ends: list[float | None] = []
         starts: list[float | None] = []

@@ -109,6 +109,7 @@ def test_boundaries_on_real_validation_meetings_beat_cutting_at_pauses(shared_da
     """On three MRDA validation meetings (never seen in training), every speaker's turn as one
     run of raw words: the model finds the annotators' unit ends with F1 over 0.6, with word
     times and without, and beats cutting at every pause of 0.2 s or more."""
+    from voiceshare.evaluation.acts import speaker_runs
     from voiceshare.evaluation.mrda import load_meeting, meeting_ids
 
     mrda = shared_data / "mrda"
@@ -117,13 +118,7 @@ def test_boundaries_on_real_validation_meetings_beat_cutting_at_pauses(shared_da
     counts = {"timed": [0, 0, 0], "untimed": [0, 0, 0], "pauses": [0, 0, 0]}
     for meeting_id in meeting_ids(mrda, "val")[:3]:
         meeting, _ = load_meeting(mrda, meeting_id, punctuation=False)
-        turns: list[list[Utterance]] = []
-        for u in meeting.utterances:
-            if turns and turns[-1][-1].speaker == u.speaker:
-                turns[-1].append(u)
-            else:
-                turns.append([u])
-        for turn in turns:
+        for turn in speaker_runs(meeting.utterances):
             words = [w for u in turn for w in u.words]
             if len(words) < 2:
                 continue

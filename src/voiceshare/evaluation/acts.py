@@ -462,19 +462,24 @@ def evaluate(
     return result
 
 
-def turns_of(
-    utterances: Sequence[Utterance], gold: Mapping[str, GoldUnit]
-) -> list[tuple[Utterance, list[GoldUnit]]]:
-    """Each speaker's consecutive units joined into one utterance (with their words), with their
-    labelled units' gold."""
+def speaker_runs(utterances: Sequence[Utterance]) -> list[list[Utterance]]:
+    """The utterances in runs of one speaker's consecutive utterances, in order."""
     runs: list[list[Utterance]] = []
     for u in utterances:
         if runs and runs[-1][-1].speaker == u.speaker:
             runs[-1].append(u)
         else:
             runs.append([u])
+    return runs
+
+
+def turns_of(
+    utterances: Sequence[Utterance], gold: Mapping[str, GoldUnit]
+) -> list[tuple[Utterance, list[GoldUnit]]]:
+    """Each speaker's consecutive units joined into one utterance (with their words), with their
+    labelled units' gold."""
     turns = []
-    for run in runs:
+    for run in speaker_runs(utterances):
         turn = Utterance(
             id=run[0].id,
             speaker=run[0].speaker,
