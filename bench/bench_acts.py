@@ -4,7 +4,8 @@ variants and tiers.
 Speed: the validation meetings laid end to end as one long meeting (about 16,800 utterances,
 nine hours of talk), classified once with each tier after loading, as the analysis classifies
 them (`voiceshare.language.units.predict_by_units`): utterances per second, loading time apart,
-and for the accurate tier how many went through the transformer. Then the same meeting again
+and for the accurate tier how many went through the transformer, and in which precision
+(`VOICESHARE_ACCURATE_PRECISION`, see `voiceshare.language.tuned`). Then the same meeting again
 as whole turns (each speaker's consecutive units joined into one utterance, as exports give
 them; the analysis splits them into sentences again, or in raw text where the boundary model
 finds a unit's end): turns per second. Raw utterances are also timed each read
@@ -65,9 +66,11 @@ def main() -> int:
     from voiceshare.evaluation.acts import evaluate, format_text, turns_of
     from voiceshare.evaluation.mrda import load_meeting, meeting_ids
     from voiceshare.language.acts import load_act_classifier
+    from voiceshare.language.tuned import use_bfloat16
     from voiceshare.language.units import predict_by_units
     from voiceshare.model import Utterance
 
+    precision = "bfloat16" if use_bfloat16() else "float32"
     for punctuation in (True, False):
         long_meeting: list[Utterance] = []
         turns: list[Utterance] = []
@@ -94,7 +97,11 @@ def main() -> int:
             rate = len(long_meeting) / elapsed
             verdict = "meets" if rate >= TARGETS[tier] else "MISSES"
             embedded = classifier.embedded - embedded_before
-            extra = f", {embedded:,} through the transformer" if tier == "accurate" else ""
+            extra = (
+                f", {embedded:,} through the transformer in {precision}"
+                if tier == "accurate"
+                else ""
+            )
             print(
                 f"  {tier:<9} {rate:>8,.0f} utterances/s ({verdict} {TARGETS[tier]:,}; "
                 f"{elapsed:.1f} s, load {loaded_s:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"

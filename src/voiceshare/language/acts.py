@@ -384,6 +384,8 @@ def load_act_classifier(tier: str | None = None) -> ActClassifier:
             return _CACHE[key]
         try:
             classifier = _load_accurate(fast)
+        except ConfigError:
+            raise  # a setting the user got wrong is said, not silently replaced by the fast tier
         except VoiceshareError:
             if tier == "accurate":
                 raise
