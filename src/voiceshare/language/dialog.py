@@ -15,11 +15,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from voiceshare.errors import VoiceshareError
+from voiceshare.errors import ConfigError, VoiceshareError
 from voiceshare.language.endings import cut_off_mark
 from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question, question_type
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
@@ -166,6 +166,8 @@ def _classify(
                 for p, r, asked in zip(predicted, rule_acts, wording, strict=True)
             ]
             return classifier.tier, scores, getattr(classifier, "embedder", None)
+        except ConfigError:
+            raise  # a setting the user got wrong is said, not replaced by the rules
         except (VoiceshareError, OSError, AttributeError):
             pass
     scores = [
@@ -231,9 +233,9 @@ def prepare_context(
                 found.add("acceptance")
         acts.append(found)
 
-    vectors = _embeddings(ordered, acts, substantive, embed)
     addressees = [r.vocative or (r.invited[0] if r.invited else None) for r in rule_acts]
-    return Context(ordered, tier, rule_acts, scores, acts, substantive, vectors, addressees)
+    ctx = Context(ordered, tier, rule_acts, scores, acts, substantive, {}, addressees)
+    return replace(ctx, vectors=_embeddings(ctx, embed))
 
 
 def analyze_language(
@@ -327,28 +329,28 @@ def _position(ordered: Sequence[Utterance], utterance_id: str) -> int:
     return 0
 
 
-def _embeddings(
-    ordered: Sequence[Utterance],
-    acts: Sequence[set[str]],
-    substantive: Sequence[bool],
-    embed: Callable[[list[str]], Any] | None,
-) -> dict[int, Any]:
-    """Unit vectors for the utterances that need one: questions, the replies after them, and
-    contributions long enough to be echoed. Empty without an embedder."""
+def _embeddings(ctx: Context, embed: Callable[[list[str]], Any] | None) -> dict[int, Any]:
+    """Unit vectors for the utterances that need one: each question that someone replies to
+    and the reply where the search for its answer stops (`_first_reply`, as for a yes/no
+    question and as for any other, since the type is settled later), and contributions long
+    enough to be echoed. Empty without an embedder."""
     if embed is None:
         return {}
     wanted: set[int] = set()
-    for index, u in enumerate(ordered):
-        if not substantive[index]:
+    for index, u in enumerate(ctx.ordered):
+        if not ctx.substantive[index]:
             continue
-        if "question" in acts[index]:
-            wanted.update(range(index, min(len(ordered), index + ANSWER_WINDOW + 2)))
+        if "question" in ctx.acts[index]:
+            for qtype in ("yes_no", "wh"):
+                reply, _ = _first_reply(ctx, index, qtype)
+                if reply is not None:
+                    wanted.update((index, reply))
         if u.word_count >= ECHO_MIN_WORDS:
             wanted.add(index)
-    chosen = sorted(i for i in wanted if substantive[i])
+    chosen = sorted(i for i in wanted if ctx.substantive[i])
     if not chosen:
         return {}
-    matrix = embed([ordered[i].text for i in chosen])
+    matrix = embed([ctx.ordered[i].text for i in chosen])
     return {index: matrix[row] for row, index in enumerate(chosen)}
 
 
@@ -367,6 +369,24 @@ def reply_candidate(ctx: Context, index: int, qtype: str) -> tuple[int | None, i
     a short "yes"/"no" to a yes/no question. The window runs from when the asker stops: people
     wait while the asker explains the question. A topic change ("let's move on"), or a new
     question put to a third person with nothing of this one in it, moves on instead."""
+    reply, kind = _first_reply(ctx, index, qtype)
+    if reply is None:
+        return None, None
+    if kind == _MOVED_ON or (kind == _ELSEWHERE and not _relevant(ctx, index, reply)):
+        return None, reply
+    return reply, None
+
+
+# What the first reply to a question is (`_first_reply`).
+_REPLY, _MOVED_ON, _ELSEWHERE = "reply", "moved_on", "elsewhere"
+
+
+def _first_reply(ctx: Context, index: int, qtype: str) -> tuple[int | None, str]:
+    """Where the search for an answer to the question at `index` stops, and what stopped it:
+    a reply (`_REPLY`), a topic change (`_MOVED_ON`), or a question or invitation to a third
+    person (`_ELSEWHERE`: it moves on unless it is about this question, which `reply_candidate`
+    judges); (None, "") when nobody else speaks within the window. Needs no embeddings, so it
+    also tells which utterances to embed."""
     ordered, acts = ctx.ordered, ctx.acts
     question = ordered[index]
     asker_stops_s = question.end_s
@@ -386,7 +406,7 @@ def reply_candidate(ctx: Context, index: int, qtype: str) -> tuple[int | None, i
             continue
         if not ctx.substantive[j]:
             if qtype in ("yes_no", "declarative") and _short_answer(reply.text):
-                return j, None
+                return j, _REPLY
             continue
         if cut_off_mark(reply.text) and reply.word_count <= 3:
             # "well ==": someone started and broke off; keep looking for the answer.
@@ -394,15 +414,13 @@ def reply_candidate(ctx: Context, index: int, qtype: str) -> tuple[int | None, i
         seen += 1
         responds = bool({"rejection", "acceptance"} & acts[j])
         if "topic_change" in acts[j] and not responds:
-            return None, j
+            return j, _MOVED_ON
         elsewhere = bool({"question", "invitation"} & acts[j]) and ctx.addressees[j] not in (
             None,
             question.speaker,
         )
-        if elsewhere and not _relevant(ctx, index, j):
-            return None, j
-        return j, None
-    return None, None
+        return j, _ELSEWHERE if elsewhere else _REPLY
+    return None, ""
 
 
 def _relevant(ctx: Context, a: int, b: int) -> bool:

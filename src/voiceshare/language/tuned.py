@@ -15,26 +15,22 @@ the model file holds only the fine-tuned top layers and the head (`models/acts-a
 format 2); `models/train_acts.py` trains it. torch is imported by the functions that need
 it, never at import time.
 
-Precision: on a CPU that computes bfloat16 natively (AVX-512 BF16 or AMX) the transformer runs
-under bfloat16 autocast, about 1.75 times as fast here; its logits differ from float32 ones by
-0.007 on average, and on MRDA validation one raw question decision changed (figures in
-`models/acts-accurate.md`).
-`VOICESHARE_ACCURATE_PRECISION=float32` keeps float32 everywhere (`bfloat16` forces it; `auto`,
-the default, decides by the CPU).
+Precision: bfloat16 where the CPU computes it natively, as `voiceshare.language.embeddings`
+decides (`use_bfloat16`, `VOICESHARE_ACCURATE_PRECISION`); on MRDA validation it changed one
+raw question decision (figures in `models/acts-accurate.md`).
 """
 
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from voiceshare.errors import ConfigError
 from voiceshare.language.acts import gap_bucket, neighbour
+from voiceshare.language.embeddings import use_bfloat16
 from voiceshare.model import Utterance
 
 MAX_UTTERANCE_TOKENS = 40
@@ -42,25 +38,6 @@ MAX_NEXT_TOKENS = 12
 MAX_PREVIOUS_TOKENS = 8
 FLAGS = 8
 BATCH_SIZE = 64
-PRECISION_ENV = "VOICESHARE_ACCURATE_PRECISION"
-PRECISIONS = ("auto", "float32", "bfloat16")
-
-
-def use_bfloat16() -> bool:
-    """Whether the transformer should run in bfloat16 (see the module doc): as
-    `VOICESHARE_ACCURATE_PRECISION` says, and under `auto` when the CPU computes it natively."""
-    import torch
-
-    wanted = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
-    if wanted not in PRECISIONS:
-        raise ConfigError(
-            f"{PRECISION_ENV}={wanted!r} is not a precision: choose auto, float32 or bfloat16."
-        )
-    if wanted != "auto":
-        return wanted == "bfloat16"
-    # Private probes, so each is optional: without them float32 is the safe choice.
-    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
 
 
 def context_texts(utterances: Sequence[Utterance], index: int) -> tuple[str, str, str]:
@@ -210,7 +187,6 @@ class TunedActModel:
             module.load_state_dict(loaded, strict=True)
         self.top.eval()
         self.head.eval()
-        self.bfloat16 = use_bfloat16()
 
     def logits(
         self, utterances: Sequence[Utterance], indices: Sequence[int]
@@ -223,7 +199,7 @@ class TunedActModel:
         result = np.zeros((len(indices), len(self.outputs)), dtype=np.float32)
         # Batches of similar length waste little on padding.
         order = sorted(range(len(rows)), key=lambda k: len(rows[k][0]))
-        autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16)
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bfloat16())
         with torch.inference_mode(), autocast:
             for start in range(0, len(order), BATCH_SIZE):
                 chunk = order[start : start + BATCH_SIZE]
