@@ -5,12 +5,15 @@ Speed: the validation meetings laid end to end as one long meeting (about 16,800
 nine hours of talk), classified once with each tier after loading, as the analysis classifies
 them (`voiceshare.language.units.predict_by_units`): utterances per second, loading time apart,
 and for the accurate tier how many went through the transformer, and in which precision
-(`VOICESHARE_ACCURATE_PRECISION`, see `voiceshare.language.tuned`). Then the same meeting again
+(`VOICESHARE_ACCURATE_PRECISION`, see `voiceshare.language.embeddings`). Then the same meeting again
 as whole turns (each speaker's consecutive units joined into one utterance, as exports give
 them; the analysis splits them into sentences again, or in raw text where the boundary model
 finds a unit's end): turns per second. Raw utterances are also timed each read
-whole (the raw path without the boundary model), for comparison in the same run. Memory: the
-peak resident set size of this process after each tier (the fast tier is measured first).
+whole (the raw path without the boundary model), for comparison in the same run. Last, the
+whole report on the long meeting (`voiceshare.analysis.analyze`, with the tier it picks by
+itself and the sentence embeddings answers and echoes need): utterances per second end to end.
+Memory: the peak resident set size of this process after each step (the fast tier is measured
+first).
 Then `voiceshare eval acts` figures on the validation split with their baselines. Needs
 ../shared/data/mrda (or VOICESHARE_SHARED_DATA) and the `nlp` extra.
 
@@ -63,20 +66,23 @@ def main() -> int:
         print(f"needs the MRDA data at {root}", file=sys.stderr)
         return 2
     sys.path.insert(0, str(REPO / "src"))
+    from voiceshare.analysis import analyze
     from voiceshare.evaluation.acts import evaluate, format_text, turns_of
     from voiceshare.evaluation.mrda import load_meeting, meeting_ids
     from voiceshare.language.acts import load_act_classifier
-    from voiceshare.language.tuned import use_bfloat16
+    from voiceshare.language.embeddings import use_bfloat16
     from voiceshare.language.units import predict_by_units
-    from voiceshare.model import Utterance
+    from voiceshare.model import Meeting, Speaker, Utterance
 
     precision = "bfloat16" if use_bfloat16() else "float32"
     for punctuation in (True, False):
         long_meeting: list[Utterance] = []
         turns: list[Utterance] = []
         offset_s = 0.0
+        first: Meeting | None = None
         for meeting_id in meeting_ids(root, args.split):
             meeting, gold = load_meeting(root, meeting_id, punctuation=punctuation)
+            first = first or meeting
             turns += [
                 shifted(turn, meeting_id, offset_s)
                 for turn, _ in turns_of(meeting.utterances, gold)
@@ -128,6 +134,27 @@ def main() -> int:
                 f"  {'':<9} {len(turns) / elapsed:>8,.0f} turns/s as {len(turns):,} whole turns "
                 f"({elapsed:.1f} s{extra}), peak RSS {peak_rss_mb():,.0f} MB"
             )
+        # The whole report as `voiceshare analyze` makes it, with the tier it picks by itself
+        # (the accurate one when installed): speaking time, interruptions, dialog acts,
+        # answers (with the embeddings they need), dismissals, credit and echoes.
+        assert first is not None
+        names = dict.fromkeys(u.speaker for u in long_meeting)
+        whole = first.with_changes(
+            id="validation",
+            utterances=tuple(long_meeting),
+            speakers=tuple(Speaker(name) for name in names),
+        )
+        start = time.perf_counter()
+        report = analyze(whole)
+        elapsed = time.perf_counter() - start
+        rate = len(long_meeting) / elapsed
+        verdict = "meets" if rate >= TARGETS["accurate"] else "MISSES"
+        print(
+            f"  {'analyze':<9} {rate:>8,.0f} utterances/s end to end, the whole report "
+            f"({verdict} {TARGETS['accurate']:,}; {elapsed:.1f} s, "
+            f"{load_act_classifier().tier} tier, {len(report.questions):,} questions, "
+            f"{len(report.echoes):,} echoes), peak RSS {peak_rss_mb():,.0f} MB"
+        )
     if args.skip_eval:
         return 0
     for punctuation in (True, False):
