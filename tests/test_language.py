@@ -201,3 +201,108 @@ def test_the_reply_the_answer_search_stops_at_is_embedded_however_far_on() -> No
     ctx = prepare_context(ordered, frozenset(), PEOPLE, True, embed, questions={"1"})
     assert embedded == [question[3], reply[3]]
     assert sorted(ctx.vectors) == [0, 7]
+
+
+def test_anyway_changes_the_topic_only_where_a_sentence_starts() -> None:
+    """'Anyway, what else?' moves on; '...which nobody does anyway.' does not."""
+    opening, closing, after_opener = acts_of(
+        "Yeah, do that. Anyway, what else?",
+        "It means nobody sets quiet hours by hand, which nobody does anyway.",
+        "Okay, anyway, the release.",
+    )
+    assert "topic_change" in opening and "topic_change" in after_opener
+    assert "topic_change" not in closing
+
+
+def test_a_no_to_a_question_is_an_answer_not_a_dismissal() -> None:
+    """'Is B much more work?' 'Not really, no.' answers the question; nobody was dismissed."""
+    report = analyze(
+        meeting(
+            ("Priya Raman", 0, 4, "Amara, is option B much more work than what you have?"),
+            ("Amara Okonkwo", 4.4, 9, "Not really, no. The endpoint is already there."),
+        )
+    )
+    assert report.dismissals == ()
+    assert report.questions[0].answered_by == "Amara Okonkwo"
+
+
+def test_a_no_to_a_proposal_in_question_form_is_a_dismissal() -> None:
+    """'What if we...?' puts an idea forward: 'No, that won't work.' rejects it."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 5, "What if we keep the recurring shifts in local time?"),
+            ("Greg Halvorsen", 5.4, 9, "No, that won't work. We'd have to migrate everything."),
+        )
+    )
+    assert [(d.dismissed, d.by, d.kind) for d in report.dismissals] == [
+        ("Noor Haddad", "Greg Halvorsen", "rejection")
+    ]
+    assert report.questions[0].answered_by == "Greg Halvorsen"
+
+
+def test_a_yes_to_a_proposal_answers_it() -> None:
+    """'Oh, I love that.' takes up 'what if quiet hours follow your own schedule?'."""
+    report = analyze(
+        meeting(
+            ("Jonas Becker", 0, 6, "So I was thinking, what if quiet hours follow your schedule?"),
+            ("Priya Raman", 6.4, 7.8, "Oh, I love that."),
+            ("Amara Okonkwo", 8.2, 12, "And we already know the shift end times on the server."),
+        )
+    )
+    assert report.questions[0].answered_by == "Priya Raman"
+    assert report.dismissals == ()
+
+
+def test_moving_on_after_agreeing_is_not_a_dismissal() -> None:
+    """'Yeah, do that. Anyway, what else?' takes the request up before moving on."""
+    report = analyze(
+        meeting(
+            ("Jonas Becker", 0, 4, "I'd like ten minutes with Amara after this on the retries."),
+            ("Greg Halvorsen", 4.4, 6.5, "Yeah, do that. Anyway, what else?"),
+            ("Noor Haddad", 7, 10, "The calendar export is nearly done."),
+        )
+    )
+    assert report.dismissals == ()
+
+
+def test_a_request_for_the_floor_is_answered_by_whoever_takes_up_the_point() -> None:
+    """'Can I add something?' followed by the point: the reply to the point answers it."""
+    report = analyze(
+        meeting(
+            ("Jonas Becker", 0, 2, "Can I add something?"),
+            ("Jonas Becker", 2.1, 8, "People complain most about getting pinged at night."),
+            ("Amara Okonkwo", 8.5, 11, "Oh, yeah, that comes up in every pilot feedback call."),
+        )
+    )
+    assert report.questions[0].answered_by == "Amara Okonkwo"
+    assert report.speaker("Jonas Becker").questions_unanswered == 0
+
+
+def test_a_yes_after_a_filler_is_a_short_answer() -> None:
+    """'Um, sure. Yeah.' says yes to 'Does that work?'."""
+    from voiceshare.language.dialog import _short_answer
+
+    assert _short_answer("Um, sure. Yeah.") and _short_answer("Okay, sure.")
+    assert not _short_answer("Um, the calendar export.")
+
+
+def test_a_reply_that_answers_before_turning_to_someone_else_answers() -> None:
+    """'End of day. Okay, Amara, you want to start?' answers 'morning or end of day?' first;
+    'Okay. Notifications. Amara, ...?' only turns away."""
+    answered = analyze(
+        meeting(
+            ("Jonas Becker", 0, 3, "Is that Thursday morning or end of day?"),
+            ("Greg Halvorsen", 3.4, 7, "End of day. Okay, so, updates. Amara, you want to start?"),
+            ("Amara Okonkwo", 7.4, 12, "Sure. I finished the swap endpoints on Friday."),
+        )
+    )
+    assert answered.questions[0].answered_by == "Greg Halvorsen"
+    passed_over = analyze(
+        meeting(
+            ("Jonas Becker", 0, 3, "Is that Thursday morning or end of day?"),
+            ("Greg Halvorsen", 3.4, 7, "Okay. Notifications. Amara, you want to start?"),
+            ("Amara Okonkwo", 7.4, 12, "Sure. Quiet hours are nearly done."),
+        )
+    )
+    assert passed_over.questions[0].answered_by is None
+    assert [d.kind for d in passed_over.dismissals] == ["unanswered_topic_change"]

@@ -292,7 +292,7 @@ def analyze_language(
             question_start_s=scores[index].question_start_s if "question" in acts[index] else None,
         )
 
-    dismissals.extend(_rejections_and_moves(ordered, acts, substantive, dismissals))
+    dismissals.extend(_rejections_and_moves(ordered, acts, substantive, rule_acts, dismissals))
     credits = _credits(ordered, rule_acts, acts, substantive)
     echoes = _echoes(ordered, acts, substantive, vectors, rule_acts)
     invitations = tuple(
@@ -419,8 +419,17 @@ def _first_reply(ctx: Context, index: int, qtype: str) -> tuple[int | None, str]
             None,
             question.speaker,
         )
-        return j, _ELSEWHERE if elsewhere else _REPLY
+        return j, _ELSEWHERE if elsewhere and not _answers_first(ctx, index, j) else _REPLY
     return None, ""
+
+
+def _answers_first(ctx: Context, index: int, reply: int) -> bool:
+    """Whether a reply that turns to someone else first takes up the question at `index` in
+    words of its own: "Is that Thursday morning or end of day?" "End of day. Okay, Amara, you
+    want to start?"."""
+    text, asked = ctx.ordered[reply].text, ctx.scores[reply].question_text
+    before = text[: text.find(asked)] if asked and asked in text else ""
+    return bool(_content_words(before) & _content_words(ctx.ordered[index].text))
 
 
 def _relevant(ctx: Context, a: int, b: int) -> bool:
@@ -514,11 +523,16 @@ def _answer(
     reply, moved_on = reply_candidate(ctx, index, qtype)
     if reply is None:
         return None, moved_on
-    # The person asked by name taking the floor answers it; otherwise the model decides.
+    # The person asked by name taking the floor answers it; so does whoever takes up the point
+    # of a request for the floor, or says yes or no to a proposal. Otherwise the model decides.
+    rules = ctx.rule_acts[index]
     addressed = (
         ctx.addressees[index] is not None and ctx.addressees[index] == ctx.ordered[reply].speaker
     )
-    if model is not None and not addressed:
+    taken_up = rules.floor_request or (
+        rules.proposal and bool({"acceptance", "rejection", "acknowledgement"} & ctx.acts[reply])
+    )
+    if model is not None and not addressed and not taken_up:
         features = answer_features(ctx, index, reply, qtype)
         if model.score_features(features) < model.threshold:
             return None, None
@@ -550,9 +564,18 @@ _SHORT_ANSWERS = frozenset(
 )
 
 
+_LEADING_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "oh", "well", "okay", "ok"})
+
+
 def _short_answer(text: str) -> bool:
-    words = " ".join(re.findall(r"[a-z']+", text.lower()))
-    return words in _SHORT_ANSWERS or words.split(" ")[0] in ("yes", "no", "sure", "yeah", "nope")
+    """A yes or a no, maybe after a filler ("Um, sure. Yeah.", "Okay, sure.")."""
+    words = re.findall(r"[a-z']+", text.lower())
+    while len(words) > 1 and words[0] in _LEADING_FILLERS:
+        words = words[1:]
+    joined = " ".join(words)
+    return joined in _SHORT_ANSWERS or (
+        bool(words) and words[0] in ("yes", "no", "sure", "yeah", "nope")
+    )
 
 
 def _delay(question: Utterance, reply: Utterance) -> float | None:
@@ -565,31 +588,46 @@ def _rejections_and_moves(
     ordered: Sequence[Utterance],
     acts: Sequence[set[str]],
     substantive: Sequence[bool],
+    rule_acts: Sequence[RuleActs],
     already: Sequence[Dismissal],
 ) -> list[Dismissal]:
-    """A rejection of, or a move to another topic right after, someone else's contribution."""
+    """A rejection of, or a move to another topic right after, someone else's contribution.
+
+    A "no" to a question is an answer, not a dismissal ("Is B much more work?" "Not really,
+    no."), unless the question put an idea or an offer forward ("What if we...?", "Should I
+    demo it?"). Moving on after first agreeing or acknowledging ("Yeah, do that. Anyway, what
+    else?") takes the contribution up: not a dismissal either."""
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
+    asked: int | None = None  # the last question in the previous speaker's turn
     for index, u in enumerate(ordered):
         if not substantive[index]:
             continue
         if previous is not None and ordered[previous].speaker != u.speaker:
             before = ordered[previous]
             contributed = before.word_count >= 4 or "question" in acts[previous]
+            answers = asked is not None and not rule_acts[asked].proposal
+            takes_up = bool(
+                {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
+            )
             if contributed and u.id not in counted:
-                if "rejection" in acts[index]:
+                if "rejection" in acts[index] and not answers:
                     found.append(
                         Dismissal(
                             before.id, before.speaker, u.speaker, u.id, "rejection", u.start_s
                         )
                     )
-                elif "topic_change" in acts[index]:
+                elif "topic_change" in acts[index] and not takes_up:
                     found.append(
                         Dismissal(
                             before.id, before.speaker, u.speaker, u.id, "topic_change", u.start_s
                         )
                     )
+        if previous is None or ordered[previous].speaker != u.speaker:
+            asked = None
+        if "question" in acts[index]:
+            asked = index
         previous = index
     return found
 

@@ -42,6 +42,24 @@ TOPIC_CHANGES = (
     "let's get back to", "back to the agenda", "let's talk about", "changing topic",
     "on another note", "different topic",
 )  # fmt: skip
+# Topic-change markers that only change the topic at the start of a sentence ("Anyway, what
+# else?"), not at the end of one ("which nobody does anyway").
+SENTENCE_INITIAL_TOPIC_CHANGES = frozenset({"anyway", "anyways"})
+# A question that puts an idea or an offer forward: saying no to it rejects the idea.
+PROPOSALS = (
+    "what if", "how about", "what about", "why don't we", "why don't i", "why don't you",
+    "should we", "should i", "shall we", "shall i", "could we", "can we", "couldn't we",
+    "can't we", "we could", "maybe we", "wouldn't it be", "would it make sense",
+    "do we want to", "i suggest", "i'd suggest", "i propose", "let's", "let me",
+)  # fmt: skip
+# A question asking for the floor ("Can I add something?"): the asker's next words are the
+# point, and whoever takes them up answers it.
+FLOOR_REQUESTS = (
+    "can i ask", "can i add", "can i raise", "can i say", "can i mention", "can i just",
+    "can i jump in", "can i make", "can i bring up", "can i interrupt", "can i comment",
+    "could i ask", "could i add", "could i just", "could i raise", "may i ask", "may i add",
+    "may i make", "mind if i",
+)  # fmt: skip
 REJECTIONS = (
     "no", "nope", "no no", "that won't work", "that will not work", "that doesn't work",
     "that's not going to work", "i don't think so", "i disagree", "i don't agree",
@@ -115,6 +133,8 @@ class RuleActs:
     credited: tuple[str, ...] = ()  # participants whose idea is credited by name
     mentioned: tuple[str, ...] = ()  # every participant named
     vocative: str | None = None  # the person addressed by name ("Sam, ...", "..., Sam?")
+    proposal: bool = False  # puts an idea or offer forward ("what if...", "should we...")
+    floor_request: bool = False  # asks for the floor ("can I add something?")
 
 
 @dataclass
@@ -154,8 +174,14 @@ class RuleMatcher:
         for label in ("hedge", "rejection", "acceptance"):
             if any(start <= near_start for start, _ in starts.get(label, ())):
                 acts.add(label)
-        if starts.get("topic_change"):
+        if any(
+            doc[start:end].text.lower() not in SENTENCE_INITIAL_TOPIC_CHANGES
+            or _sentence_initial(doc, start)
+            for start, end in starts.get("topic_change", ())
+        ):
             acts.add("topic_change")
+        proposal = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("proposal", ()))
+        floor_request = any(_sentence_initial(doc, s, within=2) for s, _ in starts.get("floor", ()))
         # A rejection or acceptance must be how the turn begins, not a word inside it.
         for label in ("rejection", "acceptance"):
             if label in acts and not any(s == first_word for s, _ in starts[label]):
@@ -207,6 +233,8 @@ class RuleMatcher:
             credited=tuple(dict.fromkeys(credited)),
             mentioned=mentioned,
             vocative=vocative,
+            proposal=proposal,
+            floor_request=floor_request,
         )
 
 
@@ -225,6 +253,8 @@ def _phrase_matcher() -> tuple[Any, Any]:
         ("acceptance", ACCEPTANCES),
         ("invitation", INVITATIONS),
         ("credit", CREDIT_BEFORE_NAME),
+        ("proposal", PROPOSALS),
+        ("floor", FLOOR_REQUESTS),
     ):
         phrases.add(label, list(nlp.tokenizer.pipe(lexicon)))
     return nlp, phrases
@@ -258,6 +288,26 @@ def _longest(names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 _OPENERS = frozenset({"so", "and", "okay", "ok", "hey", "um", "uh", "alright", "right", "now"})
 _STOPS = frozenset({".", "?", "!"})
+
+
+_FILLERS = frozenset({"um", "uh", "er", "erm", "well", "but", "yeah", "oh", "so", "and"})
+
+
+def _sentence_initial(doc: Any, start: int, within: int = 0) -> bool:
+    """Whether the token at `start` opens a sentence: between it and the start of the
+    utterance or the last sentence end come openers and fillers ("okay", "um", "so"...) and
+    at most `within` other words."""
+    words = 0
+    for token in reversed(doc[:start]):
+        if token.text in _STOPS or token.text == ";":
+            return True
+        if token.is_punct or token.is_space:
+            continue
+        if token.lower_ not in _OPENERS and token.lower_ not in _FILLERS:
+            words += 1
+            if words > within:
+                return False
+    return True
 
 
 def _vocative(doc: Any, names: list[tuple[int, int, str]]) -> str | None:
