@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import SAMPLES
 from voiceshare.analysis import analyze
 from voiceshare.readers import read_meeting
+from voiceshare.report.model import MeetingReport
 
 EXPECTED_FORMATS = {
     "2026-03-02_standup.vtt": "webvtt",
@@ -77,3 +78,47 @@ def test_customer_sync_shows_a_silent_attendee() -> None:
     noor = report.speaker("Noor Haddad")
     assert not noor.spoke and noor.quiet
     assert any(f.kind == "silent_attendees" for f in report.findings)
+
+
+def _language(name: str) -> tuple[MeetingReport, list[tuple[str, str, str, float | None]]]:
+    report = analyze(read_meeting(SAMPLES / name))
+    return report, [(d.dismissed, d.by, d.kind, d.time_s) for d in report.dismissals]
+
+
+def test_design_review_has_no_dismissals_and_no_unanswered_questions() -> None:
+    """README: 'There are no interruptions or dismissals, and every question gets an answer.'
+    The 'no's in it answer questions ('Not really, no.', 'No, that's good.', 'No, I think I'm
+    good.'), the requests for the floor are taken up, and 'Oh, I love that.' takes up Luis's
+    'what if...?' idea."""
+    report, dismissals = _language("2026-03-04_design_review.vtt")
+    assert dismissals == []
+    unanswered = [q for q in report.questions if q.answered_by is None]
+    assert [q for q in unanswered if q.question_type != "rhetorical"] == []
+    assert sum(s.questions_unanswered for s in report.speakers) == 0
+
+
+def test_planning_dismisses_noor_twice_as_written() -> None:
+    """README: Greg rejects Noor's idea at [00:04:08] and moves on from her question at
+    [00:05:06], which nobody answers; Jonas restates her idea without naming her."""
+    report, dismissals = _language("2026-03-09_planning.txt")
+    assert ("Noor Haddad", "Greg Halvorsen", "rejection", 248.0) in dismissals
+    assert ("Noor Haddad", "Greg Halvorsen", "unanswered_topic_change", 306.0) in dismissals
+    assert all(dismissed == "Noor Haddad" for dismissed, *_ in dismissals)
+    unanswered = [q for q in report.questions if q.answered_by is None]
+    assert [(q.asker, q.time_s) for q in unanswered if q.question_type != "rhetorical"] == [
+        ("Noor Haddad", 291.0)
+    ]
+    assert [(e.by, e.original_speaker, e.credited) for e in report.echoes] == [
+        ("Jonas Becker", "Noor Haddad", False)
+    ]
+
+
+def test_retro_and_customer_sync_have_no_dismissals() -> None:
+    """README: neither has dismissals; the customers' questions are all answered ('No, not
+    for the rollout.' and 'No. We're changing...' answer questions, they reject nothing)."""
+    _, retro = _language("2026-03-11_retro.srt")
+    assert retro == []
+    report, sync = _language("2026-03-16_customer_sync.otter.txt")
+    assert sync == []
+    customers = {"Rachel Osei", "Martin Kowalczyk"}
+    assert [q for q in report.questions if q.asker in customers and q.answered_by is None] == []
