@@ -110,8 +110,21 @@ def test_untimed_transcripts_use_text_alone_and_say_so() -> None:
     )
     assert found == [("Greg", "Noor", "1", True)]
     assert report.interruptions[0].time_s is None
-    assert "text alone" in report.status("interruptions").note  # type: ignore[union-attr]
+    note = report.status("interruptions").note  # type: ignore[union-attr]
+    assert "has no timings" in note and "text alone" in note
     assert "## Interruptions" in render_markdown(report)
+
+
+def test_start_times_alone_are_called_incomplete_timings() -> None:
+    """A transcript with start times but no end times (a plain-text export) is not said to
+    have no timings: its timings are incomplete, and the text is still the evidence."""
+    report, found = interruptions(
+        ("Noor", 12.0, None, "Sorry, could we maybe store the recurring ones in local time, and--"),
+        ("Greg", 15.0, None, "No, that won't work. Let's move on."),
+    )
+    assert found == [("Greg", "Noor", "1", True)]
+    note = report.status("interruptions").note  # type: ignore[union-attr]
+    assert note.startswith("The transcript's timings are incomplete") and "text alone" in note
 
 
 def test_untimed_unpunctuated_transcripts_report_interruptions_as_not_measurable() -> None:

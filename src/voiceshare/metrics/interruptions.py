@@ -420,8 +420,13 @@ def analyze_interruptions(
     elif punctuated:
         found = _text_only(ordered, backchannels)
         evidence = "text"
+        timing = (
+            "The transcript's timings are incomplete"
+            if any(u.start_s is not None for u in ordered)
+            else "The transcript has no timings"
+        )
         notes.append(
-            "The transcript has no timings, so interruptions are found from the text alone "
+            f"{timing}, so interruptions are found from the text alone "
             "(an utterance cut off with '--' or '...' and another person speaking next); "
             "attempts that failed cannot be seen."
         )
