@@ -306,3 +306,28 @@ def test_a_reply_that_answers_before_turning_to_someone_else_answers() -> None:
     )
     assert passed_over.questions[0].answered_by is None
     assert [d.kind for d in passed_over.dismissals] == ["unanswered_topic_change"]
+
+
+def test_a_yes_to_a_request_answers_it_however_short() -> None:
+    """'Can you also bring the settings page?' is answered by 'Okay, sure.', even after the
+    asker has gone on explaining and even though it reads like a backchannel; a 'no' to a
+    request answers it too and is not a dismissal."""
+    request = ("Greg Halvorsen", 0, 5, "And actually, while I'm on it, can you bring the page?")
+    explained = ("Greg Halvorsen", 5.1, 9, "Because Lakeside asked about it last week.")
+    agreed = analyze(meeting(request, explained, ("Amara Okonkwo", 9.4, 10.2, "Okay, sure.")))
+    assert agreed.questions[0].answered_by == "Amara Okonkwo"
+    refused = analyze(
+        meeting(request, explained, ("Amara Okonkwo", 9.4, 12, "No, sorry, I'm out that day."))
+    )
+    assert refused.questions[0].answered_by == "Amara Okonkwo"
+    assert refused.dismissals == ()
+    found = RuleMatcher(PEOPLE).analyse(
+        [
+            "Could you send me the logs?",
+            "I think you could send them.",
+            "Okay, can you?",
+            "How much faster can you make it?",
+            "What would you say?",
+        ]
+    )
+    assert [r.request for r in found] == [True, False, True, False, False]

@@ -122,3 +122,13 @@ def test_retro_and_customer_sync_have_no_dismissals() -> None:
     assert sync == []
     customers = {"Rachel Osei", "Martin Kowalczyk"}
     assert [q for q in report.questions if q.asker in customers and q.answered_by is None] == []
+
+
+def test_standup_requests_are_answered_by_a_short_yes() -> None:
+    """Greg asks Mei 'can you also bring the notification settings page?', explains, and she
+    says 'Okay, sure.'; Noor's 'Um, sure. Yeah.' answers 'Does that work?'."""
+    report, dismissals = _language("2026-03-02_standup.vtt")
+    assert dismissals == []
+    answered = {(q.asker, round(q.time_s or 0)): q.answered_by for q in report.questions}
+    assert answered[("Greg Halvorsen", 334)] == "Mei Tanaka"  # cue 63, "Okay, sure." cue 66
+    assert answered[("Greg Halvorsen", 398)] == "Noor Haddad"

@@ -524,13 +524,19 @@ def _answer(
     if reply is None:
         return None, moved_on
     # The person asked by name taking the floor answers it; so does whoever takes up the point
-    # of a request for the floor, or says yes or no to a proposal. Otherwise the model decides.
+    # of a request for the floor, or says yes or no to a proposal or a request ("Can you also
+    # bring...?" "Okay, sure."). Otherwise the model decides.
     rules = ctx.rule_acts[index]
     addressed = (
         ctx.addressees[index] is not None and ctx.addressees[index] == ctx.ordered[reply].speaker
     )
-    taken_up = rules.floor_request or (
-        rules.proposal and bool({"acceptance", "rejection", "acknowledgement"} & ctx.acts[reply])
+    # A bare "yeah" after a proposal is left to the model: taken as a yes it cost 0.4 points
+    # of answered accuracy on MRDA validation (the annotators often read it as a backchannel).
+    takes_it_up = bool({"acceptance", "rejection", "acknowledgement"} & ctx.acts[reply])
+    taken_up = (
+        rules.floor_request
+        or (rules.proposal and takes_it_up)
+        or (rules.request and (takes_it_up or _short_answer(ctx.ordered[reply].text)))
     )
     if model is not None and not addressed and not taken_up:
         features = answer_features(ctx, index, reply, qtype)

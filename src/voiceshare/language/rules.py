@@ -60,6 +60,12 @@ FLOOR_REQUESTS = (
     "could i ask", "could i add", "could i just", "could i raise", "may i ask", "may i add",
     "may i make", "mind if i",
 )  # fmt: skip
+# A question asking someone to do something ("Can you also bring the settings page?"): a yes or
+# a no answers it, however short.
+REQUESTS = (
+    "can you", "could you", "would you", "will you", "would you mind", "do you mind",
+    "can somebody", "can someone", "could somebody", "could someone",
+)  # fmt: skip
 REJECTIONS = (
     "no", "nope", "no no", "that won't work", "that will not work", "that doesn't work",
     "that's not going to work", "i don't think so", "i disagree", "i don't agree",
@@ -135,6 +141,7 @@ class RuleActs:
     vocative: str | None = None  # the person addressed by name ("Sam, ...", "..., Sam?")
     proposal: bool = False  # puts an idea or offer forward ("what if...", "should we...")
     floor_request: bool = False  # asks for the floor ("can I add something?")
+    request: bool = False  # asks someone to do something ("can you bring...?")
 
 
 @dataclass
@@ -182,6 +189,13 @@ class RuleMatcher:
             acts.add("topic_change")
         proposal = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("proposal", ()))
         floor_request = any(_sentence_initial(doc, s, within=2) for s, _ in starts.get("floor", ()))
+        # "And actually, while I'm on it, can you...": a request may follow an aside; "how
+        # would you..." asks something else.
+        request = any(
+            (_sentence_initial(doc, s, within=3) or (s > 0 and doc[s - 1].text == ","))
+            and not _after_wh_word(doc, s)
+            for s, _ in starts.get("request", ())
+        )
         # A rejection or acceptance must be how the turn begins, not a word inside it.
         for label in ("rejection", "acceptance"):
             if label in acts and not any(s == first_word for s, _ in starts[label]):
@@ -235,6 +249,7 @@ class RuleMatcher:
             vocative=vocative,
             proposal=proposal,
             floor_request=floor_request,
+            request=request,
         )
 
 
@@ -255,6 +270,7 @@ def _phrase_matcher() -> tuple[Any, Any]:
         ("credit", CREDIT_BEFORE_NAME),
         ("proposal", PROPOSALS),
         ("floor", FLOOR_REQUESTS),
+        ("request", REQUESTS),
     ):
         phrases.add(label, list(nlp.tokenizer.pipe(lexicon)))
     return nlp, phrases
@@ -308,6 +324,20 @@ def _sentence_initial(doc: Any, start: int, within: int = 0) -> bool:
             if words > within:
                 return False
     return True
+
+
+_WH_WORDS = frozenset({"what", "how", "why", "when", "where", "who", "which", "whose"})
+
+
+def _after_wh_word(doc: Any, start: int) -> bool:
+    """Whether a wh-word comes before the token at `start` in its sentence ("how much better
+    can you make it?")."""
+    for token in reversed(doc[:start]):
+        if token.text in _STOPS:
+            return False
+        if token.lower_ in _WH_WORDS:
+            return True
+    return False
 
 
 def _vocative(doc: Any, names: list[tuple[int, int, str]]) -> str | None:
