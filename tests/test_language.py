@@ -331,3 +331,24 @@ def test_a_yes_to_a_request_answers_it_however_short() -> None:
         ]
     )
     assert [r.request for r in found] == [True, False, True, False, False]
+
+
+def test_a_no_to_a_should_we_question_decides_it_and_dismisses_nothing() -> None:
+    """'Should we mash the strawberry first?' asks the others to decide: 'No, add the buffer
+    first.' answers it. 'Could we keep it in local time?' puts an idea forward instead."""
+    decided = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "Should we mash the strawberry first?"),
+            ("Greg Halvorsen", 3.4, 7, "No, add the buffer first, then seal the bag."),
+        )
+    )
+    assert decided.dismissals == ()
+    assert decided.questions[0].answered_by == "Greg Halvorsen"
+    rejected = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "Could we keep the recurring shifts in local time?"),
+            ("Greg Halvorsen", 3.4, 7, "No, that won't work. We'd have to migrate everything."),
+        )
+    )
+    assert [d.kind for d in rejected.dismissals] == ["rejection"]
+    assert [r.decision for r in RuleMatcher(PEOPLE).analyse(["So should I demo it?"])] == [True]

@@ -524,8 +524,8 @@ def _answer(
     if reply is None:
         return None, moved_on
     # The person asked by name taking the floor answers it; so does whoever takes up the point
-    # of a request for the floor, or says yes or no to a proposal or a request ("Can you also
-    # bring...?" "Okay, sure."). Otherwise the model decides.
+    # of a request for the floor, or says yes or no to a proposal, a "should we...?" or a
+    # request ("Can you also bring...?" "Okay, sure."). Otherwise the model decides.
     rules = ctx.rule_acts[index]
     addressed = (
         ctx.addressees[index] is not None and ctx.addressees[index] == ctx.ordered[reply].speaker
@@ -535,7 +535,7 @@ def _answer(
     takes_it_up = bool({"acceptance", "rejection", "acknowledgement"} & ctx.acts[reply])
     taken_up = (
         rules.floor_request
-        or (rules.proposal and takes_it_up)
+        or ((rules.proposal or rules.decision) and takes_it_up)
         or (rules.request and (takes_it_up or _short_answer(ctx.ordered[reply].text)))
     )
     if model is not None and not addressed and not taken_up:
@@ -600,9 +600,10 @@ def _rejections_and_moves(
     """A rejection of, or a move to another topic right after, someone else's contribution.
 
     A "no" to a question is an answer, not a dismissal ("Is B much more work?" "Not really,
-    no."), unless the question put an idea or an offer forward ("What if we...?", "Should I
-    demo it?"). Moving on after first agreeing or acknowledging ("Yeah, do that. Anyway, what
-    else?") takes the contribution up: not a dismissal either."""
+    no."), unless the question put an idea or an offer forward ("What if we...?", "Could we
+    keep it local?"); "Should we...?" asks the others to decide, and a "no" decides. Moving
+    on after first agreeing or acknowledging ("Yeah, do that. Anyway, what else?") takes the
+    contribution up: not a dismissal either."""
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
@@ -632,7 +633,8 @@ def _rejections_and_moves(
                     )
         if previous is None or ordered[previous].speaker != u.speaker:
             asked = None
-        if "question" in acts[index]:
+        # A "should I...?" or "can you...?" cut off before its question mark still asks.
+        if "question" in acts[index] or rule_acts[index].decision or rule_acts[index].request:
             asked = index
         previous = index
     return found

@@ -48,10 +48,13 @@ SENTENCE_INITIAL_TOPIC_CHANGES = frozenset({"anyway", "anyways"})
 # A question that puts an idea or an offer forward: saying no to it rejects the idea.
 PROPOSALS = (
     "what if", "how about", "what about", "why don't we", "why don't i", "why don't you",
-    "should we", "should i", "shall we", "shall i", "could we", "can we", "couldn't we",
-    "can't we", "we could", "maybe we", "wouldn't it be", "would it make sense",
-    "do we want to", "i suggest", "i'd suggest", "i propose", "let's", "let me",
+    "could we", "can we", "couldn't we", "can't we", "we could", "maybe we", "wouldn't it be",
+    "would it make sense", "do we want to", "i suggest", "i'd suggest", "i propose", "let's",
+    "let me",
 )  # fmt: skip
+# A question that asks the others to decide ("Should we mash it first?", "Should I demo it?"):
+# a yes or a no answers it, and a "no" is a decision, not a dismissal.
+DECISIONS = ("should we", "should i", "shall we", "shall i")
 # A question asking for the floor ("Can I add something?"): the asker's next words are the
 # point, and whoever takes them up answers it.
 FLOOR_REQUESTS = (
@@ -139,7 +142,8 @@ class RuleActs:
     credited: tuple[str, ...] = ()  # participants whose idea is credited by name
     mentioned: tuple[str, ...] = ()  # every participant named
     vocative: str | None = None  # the person addressed by name ("Sam, ...", "..., Sam?")
-    proposal: bool = False  # puts an idea or offer forward ("what if...", "should we...")
+    proposal: bool = False  # puts an idea or offer forward ("what if...", "could we...")
+    decision: bool = False  # asks the others to decide ("should we...?", "shall I...?")
     floor_request: bool = False  # asks for the floor ("can I add something?")
     request: bool = False  # asks someone to do something ("can you bring...?")
 
@@ -188,6 +192,7 @@ class RuleMatcher:
         ):
             acts.add("topic_change")
         proposal = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("proposal", ()))
+        decision = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("decision", ()))
         floor_request = any(_sentence_initial(doc, s, within=2) for s, _ in starts.get("floor", ()))
         # "And actually, while I'm on it, can you...": a request may follow an aside; "how
         # would you..." asks something else.
@@ -248,6 +253,7 @@ class RuleMatcher:
             mentioned=mentioned,
             vocative=vocative,
             proposal=proposal,
+            decision=decision,
             floor_request=floor_request,
             request=request,
         )
@@ -269,6 +275,7 @@ def _phrase_matcher() -> tuple[Any, Any]:
         ("invitation", INVITATIONS),
         ("credit", CREDIT_BEFORE_NAME),
         ("proposal", PROPOSALS),
+        ("decision", DECISIONS),
         ("floor", FLOOR_REQUESTS),
         ("request", REQUESTS),
     ):
