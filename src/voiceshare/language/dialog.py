@@ -611,7 +611,8 @@ def _rejections_and_moves(
     for index, u in enumerate(ordered):
         if not substantive[index]:
             continue
-        if previous is not None and ordered[previous].speaker != u.speaker:
+        new_turn = previous is None or ordered[previous].speaker != u.speaker
+        if previous is not None and new_turn:
             before = ordered[previous]
             contributed = before.word_count >= 4 or "question" in acts[previous]
             answers = asked is not None and not rule_acts[asked].proposal
@@ -631,7 +632,7 @@ def _rejections_and_moves(
                             before.id, before.speaker, u.speaker, u.id, "topic_change", u.start_s
                         )
                     )
-        if previous is None or ordered[previous].speaker != u.speaker:
+        if new_turn:
             asked = None
         # A "should I...?" or "can you...?" cut off before its question mark still asks.
         if "question" in acts[index] or rule_acts[index].decision or rule_acts[index].request:

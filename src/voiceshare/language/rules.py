@@ -333,16 +333,13 @@ def _sentence_initial(doc: Any, start: int, within: int = 0) -> bool:
     return True
 
 
-_WH_WORDS = frozenset({"what", "how", "why", "when", "where", "who", "which", "whose"})
-
-
 def _after_wh_word(doc: Any, start: int) -> bool:
     """Whether a wh-word comes before the token at `start` in its sentence ("how much better
     can you make it?")."""
     for token in reversed(doc[:start]):
         if token.text in _STOPS:
             return False
-        if token.lower_ in _WH_WORDS:
+        if token.lower_ in WH_WORDS:
             return True
     return False
 
