@@ -171,6 +171,53 @@ def test_an_idea_restated_later_without_credit_is_an_uncredited_echo() -> None:
     assert report.speaker("Noor Haddad").credit_received == 1
 
 
+def _echoes_between(earlier: str, later: str) -> list[tuple[str, str]]:
+    """Echoes found when Noor says `earlier`, Greg talks about other things for four minutes,
+    and Jonas says `later`."""
+    filler = [
+        ("Greg Halvorsen", 80 + i * 20, 95 + i * 20, f"Let us look at the next ticket, number {i}.")
+        for i in range(6)
+    ]
+    report = analyze(
+        meeting(("Noor Haddad", 60, 70, earlier), *filler, ("Jonas Becker", 300, 315, later))
+    )
+    return [(e.by, e.original_speaker) for e in report.echoes]
+
+
+def test_asking_about_an_idea_does_not_restate_it() -> None:
+    """A question close in topic to Noor's point asks about it rather than restating it as
+    Jonas's own; an information question of Noor's is no idea for Jonas to echo."""
+    statement = (
+        "The recurring shifts are stored in the clinic's local time and only converted to UTC "
+        "when each week is generated."
+    )
+    checking = (
+        "So are the recurring shifts stored in the clinic's local time and only converted to "
+        "UTC when each week is generated?"
+    )
+    assert _echoes_between(statement, checking) == []
+    assert _echoes_between(checking, statement) == []
+    # Said as a statement both times, it is an echo.
+    assert _echoes_between(statement, statement.replace("are stored", "get stored")) == [
+        ("Jonas Becker", "Noor Haddad")
+    ]
+
+
+def test_a_statement_with_a_tag_puts_an_idea_forward() -> None:
+    """A tag ("..., right?") on the end of Noor's statement leaves it her idea; Jonas checking
+    his own understanding the same way restates nothing."""
+    tagged = (
+        "The recurring shifts are stored in the clinic's local time and only converted to UTC "
+        "when each week is generated, right?"
+    )
+    plain = (
+        "The recurring shifts get stored in the clinic's local time and only converted to UTC "
+        "when each week is generated."
+    )
+    assert _echoes_between(tagged, plain) == [("Jonas Becker", "Noor Haddad")]
+    assert _echoes_between(plain, tagged) == []
+
+
 def test_rhetorical_questions_are_never_unanswered() -> None:
     """'Who cares?' expects no answer."""
     report = analyze(meeting(("Greg Halvorsen", 0, 2, "Who cares about the old export?")))

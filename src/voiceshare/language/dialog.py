@@ -252,7 +252,7 @@ def analyze_language(
     questions, to evaluate answer detection on its own)."""
     ctx = prepare_context(ordered, backchannels, people, punctuated, embed, questions)
     acts, rule_acts, scores, substantive = ctx.acts, ctx.rule_acts, ctx.scores, ctx.substantive
-    vectors, tier = ctx.vectors, ctx.tier
+    tier = ctx.tier
     model = _answer_model()
     results: dict[str, UtteranceActs] = {}
     dismissals: list[Dismissal] = []
@@ -294,7 +294,7 @@ def analyze_language(
 
     dismissals.extend(_rejections_and_moves(ordered, acts, substantive, rule_acts, dismissals))
     credits = _credits(ordered, rule_acts, acts, substantive)
-    echoes = _echoes(ordered, acts, substantive, vectors, rule_acts)
+    echoes = _echoes(ctx)
     invitations = tuple(
         Invitation(u.id, u.speaker, person)
         for u, rules in zip(ordered, rule_acts, strict=True)
@@ -337,7 +337,7 @@ def _embeddings(ctx: Context, embed: Callable[[list[str]], Any] | None) -> dict[
     if embed is None:
         return {}
     wanted: set[int] = set()
-    for index, u in enumerate(ctx.ordered):
+    for index in range(len(ctx.ordered)):
         if not ctx.substantive[index]:
             continue
         if "question" in ctx.acts[index]:
@@ -345,7 +345,7 @@ def _embeddings(ctx: Context, embed: Callable[[list[str]], Any] | None) -> dict[
                 reply, _ = _first_reply(ctx, index, qtype)
                 if reply is not None:
                     wanted.update((index, reply))
-        if u.word_count >= ECHO_MIN_WORDS:
+        if _may_echo(ctx, index):
             wanted.add(index)
     chosen = sorted(i for i in wanted if ctx.substantive[i])
     if not chosen:
@@ -679,29 +679,47 @@ def _too_soon(earlier: Utterance, later: Utterance) -> bool:
     return later.start_s - earlier.end_s < ECHO_MIN_GAP_S
 
 
-def _echoes(
-    ordered: Sequence[Utterance],
-    acts: Sequence[set[str]],
-    substantive: Sequence[bool],
-    vectors: dict[int, Any],
-    rule_acts: Sequence[RuleActs],
-) -> tuple[Echo, ...]:
+def _may_echo(ctx: Context, index: int, original: bool = True) -> bool:
+    """Whether an utterance says enough to put an idea forward (`original`) or to restate one:
+    at least ECHO_MIN_WORDS words besides its questions. Asking for something ("What does the
+    output look like? Can you show us an example?") does neither, however close in topic, and
+    checking what someone said ("So you copied channel zero, right?") restates nothing as
+    one's own; a proposal put as a question ("What if we...?") does both, and a statement with
+    a tag ("They add the noise to the log energy only, right?") puts its idea forward."""
+    u = ctx.ordered[index]
+    if not ctx.substantive[index] or u.word_count < ECHO_MIN_WORDS:
+        return False
+    if "question" not in ctx.acts[index] or ctx.rule_acts[index].proposal:
+        return True
+    if original and _ends_with_tag(u.text):
+        return True
+    asked = ctx.scores[index].question_text
+    if asked is None:  # the whole utterance is the question
+        return False
+    return u.word_count - len(asked.split()) >= ECHO_MIN_WORDS
+
+
+def _ends_with_tag(text: str) -> bool:
+    words = re.findall(r"[a-z']+", text.lower())
+    return bool(words) and words[-1] in _TAGS
+
+
+def _echoes(ctx: Context) -> tuple[Echo, ...]:
     """Someone restating an idea another person put forward earlier: by meaning (embeddings)
     when available, else by shared content words. Credited when the restater names them.
 
     Each earlier contribution is echoed at most once (its first restatement), and each later
     utterance echoes at most one (the most similar)."""
-    candidates = [
-        i for i, u in enumerate(ordered)
-        if substantive[i] and u.word_count >= ECHO_MIN_WORDS
-    ]  # fmt: skip
+    ordered, vectors, rule_acts = ctx.ordered, ctx.vectors, ctx.rule_acts
+    candidates = [i for i in range(len(ordered)) if _may_echo(ctx, i)]
+    restating = {i for i in candidates if _may_echo(ctx, i, original=False)}
     if vectors:
         pairs = _similar_by_meaning(candidates, vectors)
     else:
         pairs = _similar_by_words(ordered, candidates)
     found: list[Echo] = []
     echoed: set[int] = set()
-    for later in candidates:
+    for later in sorted(restating):
         speaker = ordered[later].speaker
         best: tuple[float, int] | None = None
         for similarity, earlier in pairs.get(later, ()):
