@@ -56,6 +56,91 @@ def test_acknowledgement_and_credit_by_name() -> None:
     assert credit.credited == ("Priya Raman",)
 
 
+def test_credit_needs_what_the_person_said_or_did_not_just_their_name() -> None:
+    """ "as", "like" and "to" before a name credit them only with what they said or thought;
+    "I was going to ask Mei", "I'd like Mei to look at it" and "talk to Mei" credit nobody.
+    "That's Noor's work" and "Luis came up with it" do."""
+    found = RuleMatcher([*PEOPLE, "Mei Tanaka", "Luis Ferreira"]).analyse(
+        [
+            "I was going to ask Mei about it.",
+            "I'd still like Mei to look at it, but sure.",
+            "Luis, talk to Mei about the error state.",
+            "Like Jonas was saying, the export is slow.",
+            "To Noor's point, we should test it first.",
+            "That's Noor's work.",
+            "Luis came up with it.",
+        ]
+    )
+    assert [r.credited for r in found] == [
+        (), (), (), ("Jonas Becker",), ("Noor Haddad",), ("Noor Haddad",), ("Luis Ferreira",),
+    ]  # fmt: skip
+
+
+def test_thanks_go_to_the_person_named_in_the_same_sentence() -> None:
+    """ "Thanks for saying that, Jonas." thanks Jonas; a "thank you" that ends its sentence
+    does not go to the person invited in the next one."""
+    closing, next_sentence = RuleMatcher(PEOPLE).analyse(
+        ["Thanks for saying that, Jonas. Noor, anything on yours?", "Thank you. Jonas, you next?"]
+    )
+    assert closing.acknowledged == ("Jonas Becker",)
+    assert closing.invited == ("Noor Haddad",)
+    assert next_sentence.acknowledged == ()
+    assert next_sentence.invited == ("Jonas Becker",)
+
+
+def test_thanks_to_a_name_that_opens_the_sentence_and_to_everyone() -> None:
+    """ "Mei, this was really clear, thank you." thanks Mei; "Thanks, everyone." thanks nobody
+    in particular, so it is no acknowledgement of whoever spoke last."""
+    opening, everyone = RuleMatcher([*PEOPLE, "Mei Tanaka"]).analyse(
+        ["Okay. Mei, this was really clear, thank you.", "Great. Thanks, everyone."]
+    )
+    assert opening.acknowledged == ("Mei Tanaka",)
+    assert everyone.acknowledged == () and "acknowledgement" not in everyone.acts
+
+
+def test_praise_opening_a_long_turn_acknowledges_the_last_speaker() -> None:
+    """ "Oh, that's a good point." acknowledges Jonas, who just spoke, even when more follows;
+    praise buried deep in a long turn does not."""
+    report = analyze(
+        meeting(
+            ("Jonas Becker", 0, 5, "Managers will want to see the quiet hours of their team."),
+            (
+                "Amara Okonkwo", 5.5, 12,
+                "Oh, that's a good point. I was thinking of it from the staff side only.",
+            ),
+            (
+                "Noor Haddad", 12.5, 20,
+                "I was looking at the export again and the old one had a good point somewhere.",
+            ),
+        )
+    )  # fmt: skip
+    assert [(c.by, c.to, c.kind) for c in report.credits] == [
+        ("Amara Okonkwo", "Jonas Becker", "acknowledgement")
+    ]
+
+
+def test_markdown_lists_the_utterances_behind_every_count() -> None:
+    """The Markdown report names each answered question and who answered it, each invitation,
+    each acknowledgement and each hedged opener, so every count can be checked."""
+    from voiceshare.report.markdown import render_markdown
+
+    report = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "Noor, what did the clinic say about the rest rule?"),
+            ("Noor Haddad", 3, 8, "Sorry, I might be wrong, but they want eleven hours."),
+            ("Priya Raman", 8.5, 11, "Thanks for checking that, Noor."),
+        )
+    )
+    markdown = render_markdown(report)
+    assert (
+        "- 0:00 Priya Raman to Noor Haddad: “Noor, what did the clinic say about the rest rule?”: "
+        "answered by Noor Haddad after 0 s" in markdown
+    )
+    assert "**Invitations:**\n\n- 0:00 Priya Raman invited Noor Haddad: “Noor, what" in markdown
+    assert "- 0:08 Priya Raman acknowledged Noor Haddad: “Thanks for checking that" in markdown
+    assert "**Hedged openers:**\n\n- 0:03 Noor Haddad: “Sorry, I might be wrong" in markdown
+
+
 def test_question_types() -> None:
     """Wh-, yes/no, or-, open and declarative questions are told apart by their shape."""
     assert question_type("Where are you on the estimate?", True) == "wh"

@@ -33,7 +33,9 @@ ACKNOWLEDGEMENTS = (
     "that's a good question", "i like that", "i love that", "nice one", "well said",
     "thanks for raising", "thank you for raising", "thanks for bringing", "good catch",
     "great catch", "that's clean", "that's actually clean", "that's really helpful",
-    "that's helpful", "thank you", "thanks",
+    "that's helpful", "thank you", "thanks", "that's smart", "that's really smart",
+    "really smart", "good work", "great work", "nice work", "good job", "great job",
+    "well done",
 )  # fmt: skip
 TOPIC_CHANGES = (
     "let's move on", "lets move on", "let us move on", "moving on", "move on",
@@ -220,26 +222,46 @@ class RuleMatcher:
         vocative = _vocative(doc, names)
         acknowledged, credited = [], []
         for start, end, person in names:
-            before = [(s, e) for s, e in starts.get("credit", ()) if e <= start and start - e <= 3]
+            before = [
+                (s, e)
+                for s, e in starts.get("credit", ())
+                if e <= start and start - e <= 3 and not any(t.text in _STOPS for t in doc[e:start])
+            ]
             thanks = [
                 (s, e)
                 for s, e in starts.get("acknowledgement", ())
-                if e <= start and start - e <= 2
+                if e <= start and start - e <= 2 and not any(t.text in _STOPS for t in doc[e:start])
             ]
-            possessive = (
-                end < len(doc)
-                and doc[end].lower_ in ("'s", "’s")
-                and end + 1 < len(doc)
-                and doc[end + 1].lower_ in ("idea", "point", "suggestion", "proposal")
-            )
-            if thanks or (
-                before
-                and any(doc[s].lower_ in ("thanks", "thank", "good", "great") for s, _ in before)
+            # "as", "like" and "to" credit only with what the person said or thought: "as
+            # Priya said", "to Noor's point", not "I'd like Mei to look at it" or "talk to Mei".
+            before = [
+                (s, e)
+                for s, e in before
+                if doc[s:e].text.lower() not in _WEAK_CREDIT or _says(doc, end)
+            ]
+            possessive = _possessive_credit(doc, end)
+            if (
+                thanks
+                or _thanked_by_name(doc, starts.get("acknowledgement", ()), start, end)
+                or (
+                    before
+                    and any(
+                        doc[s].lower_ in ("thanks", "thank", "good", "great") for s, _ in before
+                    )
+                )
             ):
                 acknowledged.append(person)
-            elif before or possessive:
+            elif before or possessive or _credited_after(doc, end):
                 credited.append(person)
-        if starts.get("acknowledgement") and (acknowledged or len(words) <= 8):
+        # Unnamed, praise or thanks acknowledges the person who just spoke when it is short or
+        # opens the turn ("Oh, that's a good point. I was thinking of..."); deeper inside a
+        # long turn it is too often about something else.
+        opens = any(s <= near_start for s, _ in starts.get("acknowledgement", ()))
+        if (
+            starts.get("acknowledgement")
+            and (acknowledged or len(words) <= 8 or opens)
+            and (acknowledged or not _to_everyone(doc, starts["acknowledgement"]))
+        ):
             acts.add("acknowledgement")
         invited: list[str] = []
         if vocative is not None and (starts.get("invitation") or doc.text.rstrip().endswith("?")):
@@ -342,6 +364,70 @@ def _after_wh_word(doc: Any, start: int) -> bool:
         if token.lower_ in WH_WORDS:
             return True
     return False
+
+
+# Credit cues that also open ordinary phrases ("like Mei to look at it", "talk to Mei"): they
+# credit only when the name goes on with what the person said or thought (`_says`).
+_WEAK_CREDIT = frozenset({"as", "like", "to"})
+_GROUP = frozenset({"everyone", "everybody", "all", "guys", "folks", "team", "y'all", "both"})
+_SAYING = frozenset(
+    "said says mentioned suggested pointed noted proposed put showed explained described "
+    "raised argued thought was".split()
+)
+# What a person's name owns when the speaker gives them credit: "Noor's idea", "Noor's work".
+_CREDITED_THINGS = frozenset(("idea", "point", "suggestion", "proposal", "work"))
+# What a person did when the speaker gives them credit: "Luis came up with it".
+_CREDITED_DEEDS = ("came up with", "suggested", "figured out", "spotted")
+
+
+def _says(doc: Any, end: int) -> bool:
+    """Whether the name ending at `end` goes on with what the person said or thought: "as Priya
+    said", "like Jonas was saying", "to Noor's point"."""
+    if _possessive_credit(doc, end):
+        return True
+    return end < len(doc) and doc[end].lower_ in _SAYING
+
+
+def _possessive_credit(doc: Any, end: int) -> bool:
+    return (
+        end + 1 < len(doc)
+        and doc[end].lower_ in ("'s", "’s")
+        and doc[end + 1].lower_ in _CREDITED_THINGS
+    )
+
+
+def _credited_after(doc: Any, end: int) -> bool:
+    following = " ".join(t.lower_ for t in doc[end : end + 3])
+    return any(following == deed or following.startswith(deed + " ") for deed in _CREDITED_DEEDS)
+
+
+def _thanked_by_name(doc: Any, thanks: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the name at [start, end) is addressed in a sentence of thanks or praise: closing
+    it after a comma ("Thanks for saying that, Jonas.") or opening it before one ("Mei, this
+    was really clear, thank you."). "I talked to Jonas, thanks." does not thank Jonas."""
+
+    def one_sentence(a: int, b: int) -> bool:
+        return not any(t.text in _STOPS for t in doc[a:b])
+
+    closes = (
+        start > 0
+        and doc[start - 1].text == ","
+        and (end == len(doc) or doc[end].text in _STOPS)
+        and any(e <= start and one_sentence(e, start) for _, e in thanks)
+    )
+    before = [t for t in doc[:start] if not t.is_space]
+    opens = (
+        (not before or before[-1].text in _STOPS)
+        and end < len(doc)
+        and doc[end].text == ","
+        and any(s >= end and one_sentence(end, s) for s, _ in thanks)
+    )
+    return closes or opens
+
+
+def _to_everyone(doc: Any, thanks: Sequence[tuple[int, int]]) -> bool:
+    """Whether every thanks or praise goes to the whole group ("Thanks, everyone.")."""
+    return bool(thanks) and all(any(t.lower_ in _GROUP for t in doc[e : e + 2]) for _, e in thanks)
 
 
 def _vocative(doc: Any, names: list[tuple[int, int, str]]) -> str | None:

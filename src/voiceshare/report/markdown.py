@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from voiceshare.report._format import clock
-from voiceshare.report.model import MeetingReport
+from voiceshare.report.model import MeetingReport, QuestionReport
 from voiceshare.report.suggestions import suggestions_for
 
 
@@ -225,13 +225,36 @@ def _questions(report: MeetingReport) -> list[str]:
     ]
     if unanswered:
         lines += ["", "**Unanswered:**", ""]
-        for q in unanswered:
+        lines += [f"- {_asked(report, q)}" for q in unanswered]
+    answered = [q for q in report.questions if q.answered_by is not None]
+    if answered:
+        lines += ["", "**Answered:**", ""]
+        for q in answered:
+            delay = q.answer_delay_s
+            after = f" after {delay:.0f} s" if delay is not None and report.meeting.timed else ""
+            lines.append(f"- {_asked(report, q)}: answered by {_cell(q.answered_by or '')}{after}")
+    rhetorical = [
+        q for q in report.questions if q.answered_by is None and q.question_type == "rhetorical"
+    ]
+    if rhetorical:
+        lines += ["", "**Rhetorical (no answer expected):**", ""]
+        lines += [f"- {_asked(report, q)}" for q in rhetorical]
+    if report.invitations:
+        lines += ["", "**Invitations:**", ""]
+        for i in report.invitations:
             lines.append(
-                f"- {_when(report, q.utterance_id)} {_cell(q.asker)}: "
-                f"“{_clip(q.text) if q.text else _quote(report, q.utterance_id)}”"
+                f"- {_when(report, i.utterance_id)} {_cell(i.by)} invited {_cell(i.to)}: "
+                f"“{_quote(report, i.utterance_id)}”"
             )
     lines.append("")
     return lines
+
+
+def _asked(report: MeetingReport, q: QuestionReport) -> str:
+    """When, who (and to whom) and the question's own words."""
+    to = f" to {_cell(q.addressee)}" if q.addressee else ""
+    words = _clip(q.text) if q.text else _quote(report, q.utterance_id)
+    return f"{_when(report, q.utterance_id)} {_cell(q.asker)}{to}: “{words}”"
 
 
 def _dismissals_and_credit(report: MeetingReport) -> list[str]:
@@ -270,6 +293,15 @@ def _dismissals_and_credit(report: MeetingReport) -> list[str]:
                 f"{_cell(d.dismissed)}: “{_quote(report, d.utterance_id)}”"
             )
         lines.append("")
+    if report.credits:
+        lines += ["**Acknowledgements and credit:**", ""]
+        for c in report.credits:
+            verb = "acknowledged" if c.kind == "acknowledgement" else "credited"
+            lines.append(
+                f"- {_when(report, c.utterance_id)} {_cell(c.by)} {verb} {_cell(c.to)}: "
+                f"“{_quote(report, c.utterance_id)}”"
+            )
+        lines.append("")
     if report.echoes:
         lines += ["**Ideas restated later:**", ""]
         for e in report.echoes:
@@ -280,5 +312,10 @@ def _dismissals_and_credit(report: MeetingReport) -> list[str]:
                 f"{_when(report, e.original_utterance_id)}, {credit}: "
                 f"“{_quote(report, e.utterance_id)}”"
             )
+        lines.append("")
+    hedged = [u for u in report.utterances if "hedge" in u.acts]
+    if hedged:
+        lines += ["**Hedged openers:**", ""]
+        lines += [f"- {_when(report, u.id)} {_cell(u.speaker)}: “{_clip(u.text)}”" for u in hedged]
         lines.append("")
     return lines
