@@ -119,6 +119,23 @@ def test_praise_opening_a_long_turn_acknowledges_the_last_speaker() -> None:
     ]
 
 
+def test_an_invitation_split_across_cues_is_read_whole() -> None:
+    """Captions often cut "Noor, was there anything else you wanted to raise?" after "Noor,":
+    the question is still put to Noor, and invites her in."""
+    report = analyze(
+        meeting(
+            ("Jonas Becker", 0, 4, "That was really Noor's idea, not mine."),
+            ("Priya Raman", 4.5, 7, "Thanks for saying that, Jonas. Noor,"),
+            ("Priya Raman", 7.1, 10, "was there anything else from planning you wanted to raise?"),
+            ("Noor Haddad", 10.5, 14, "Just the export times, but that can wait."),
+        )
+    )
+    assert [(i.by, i.to) for i in report.invitations] == [("Priya Raman", "Noor Haddad")]
+    assert [(q.asker, q.addressee, q.answered_by) for q in report.questions] == [
+        ("Priya Raman", "Noor Haddad", "Noor Haddad")
+    ]
+
+
 def test_markdown_lists_the_utterances_behind_every_count() -> None:
     """The Markdown report names each answered question and who answered it, each invitation,
     each acknowledgement and each hedged opener, so every count can be checked."""

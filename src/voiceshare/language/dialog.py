@@ -210,8 +210,10 @@ def prepare_context(
 ) -> Context:
     """Rule acts, classifier acts, embeddings and addressees for a meeting's utterances."""
     texts = [u.text for u in ordered]
-    rule_acts = RuleMatcher([p for p in people if p != UNIDENTIFIED_SPEAKER]).analyse(texts)
+    matcher = RuleMatcher([p for p in people if p != UNIDENTIFIED_SPEAKER])
+    rule_acts = matcher.analyse(texts)
     tier, scores, embedder = _classify(ordered, rule_acts, punctuated)
+    rule_acts = _invited_across_cues(matcher, ordered, rule_acts, scores)
     if embed is None and embedder is not None:
         embed = embedder.encode
     substantive = [
@@ -236,6 +238,33 @@ def prepare_context(
     addressees = [r.vocative or (r.invited[0] if r.invited else None) for r in rule_acts]
     ctx = Context(ordered, tier, rule_acts, scores, acts, substantive, {}, addressees)
     return replace(ctx, vectors=_embeddings(ctx, embed))
+
+
+def _invited_across_cues(
+    matcher: RuleMatcher,
+    ordered: Sequence[Utterance],
+    rule_acts: list[RuleActs],
+    scores: Sequence[_Scores],
+) -> list[RuleActs]:
+    """A question that starts in an earlier cue ("...thanks for saying that, Jonas. Noor," /
+    "was there anything else you wanted to raise?") is read whole for whom it invites in and
+    addresses: the cue where it ends holds the question."""
+    spanning = [
+        i
+        for i, (u, score) in enumerate(zip(ordered, scores, strict=True))
+        if score.question_text and score.question_text not in u.text
+    ]
+    if not spanning:
+        return rule_acts
+    whole = matcher.analyse([scores[i].question_text or "" for i in spanning])
+    result = list(rule_acts)
+    for i, found in zip(spanning, whole, strict=True):
+        own = result[i]
+        if found.invited and not own.invited:
+            result[i] = replace(own, invited=found.invited, acts=own.acts | {"invitation"})
+        if found.vocative and not own.vocative:
+            result[i] = replace(result[i], vocative=found.vocative)
+    return result
 
 
 def analyze_language(
