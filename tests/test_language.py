@@ -32,6 +32,13 @@ def test_invitations_name_who_is_invited() -> None:
     ]  # fmt: skip
 
 
+def test_an_open_call_invites_everyone_it_names() -> None:
+    """ "Anything else from anyone? Jonas? Noor?" invites both, in that order."""
+    (found,) = RuleMatcher(PEOPLE).analyse(["Okay, anything else from anyone? Jonas? Noor?"])
+    assert found.invited == ("Jonas Becker", "Noor Haddad")
+    assert found.vocative == "Jonas Becker"
+
+
 def test_hedged_openers_topic_changes_rejections() -> None:
     """Apologetic openers, 'let's move on' and a flat 'no' are recognised where they belong."""
     hedge, move, reject, fine, later_no = acts_of(

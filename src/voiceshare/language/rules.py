@@ -219,7 +219,8 @@ class RuleMatcher:
         names = [(s, e, self._name_of[doc[s:e].text.lower()]) for _, s, e in self._names(doc)]
         names = _longest(names)
         mentioned = tuple(dict.fromkeys(person for _, _, person in names))
-        vocative = _vocative(doc, names)
+        addressed = _vocatives(doc, names)
+        vocative = addressed[0] if addressed else None
         acknowledged, credited = [], []
         for start, end, person in names:
             before = [
@@ -264,8 +265,9 @@ class RuleMatcher:
         ):
             acts.add("acknowledgement")
         invited: list[str] = []
-        if vocative is not None and (starts.get("invitation") or doc.text.rstrip().endswith("?")):
-            invited.append(vocative)
+        if addressed and (starts.get("invitation") or doc.text.rstrip().endswith("?")):
+            # "Anything else from anyone? Luis? Jonas?" invites both.
+            invited.extend(addressed)
             acts.add("invitation")
         return RuleActs(
             acts=frozenset(acts),
@@ -430,26 +432,28 @@ def _to_everyone(doc: Any, thanks: Sequence[tuple[int, int]]) -> bool:
     return bool(thanks) and all(any(t.lower_ in _GROUP for t in doc[e : e + 2]) for _, e in thanks)
 
 
-def _vocative(doc: Any, names: list[tuple[int, int, str]]) -> str | None:
-    """The person addressed by name: at the start of a sentence followed by a comma or a
-    question mark ("Sam, what...", "Okay, Sam, ...", "Sam?"), or at the very end after a comma
-    ("..., Sam?")."""
-    for start, end, person in names:
-        before = [t for t in doc[:start] if not t.is_space]
-        sentence_start = not before or before[-1].text in _STOPS
-        after_opener = (
-            len(before) >= 2
-            and before[-1].text == ","
-            and before[-2].lower_ in _OPENERS
-            and (len(before) == 2 or before[-3].text in _STOPS | {","})
-        )
-        follows = doc[end].text if end < len(doc) else ""
-        if (sentence_start or after_opener) and follows in (",", "?", "!"):
-            return person
-        tail = [t for t in doc[end:] if not t.is_space]
-        if start > 0 and doc[start - 1].text == "," and all(t.is_punct for t in tail):
-            return person
-    return None
+def _vocatives(doc: Any, names: list[tuple[int, int, str]]) -> list[str]:
+    """The people addressed by name, in order: at the start of a sentence followed by a comma
+    or a question mark ("Sam, what...", "Okay, Sam, ...", "Sam?"), or at the very end after a
+    comma ("..., Sam?")."""
+    found = [person for start, end, person in names if _is_vocative(doc, start, end)]
+    return list(dict.fromkeys(found))
+
+
+def _is_vocative(doc: Any, start: int, end: int) -> bool:
+    before = [t for t in doc[:start] if not t.is_space]
+    sentence_start = not before or before[-1].text in _STOPS
+    after_opener = (
+        len(before) >= 2
+        and before[-1].text == ","
+        and before[-2].lower_ in _OPENERS
+        and (len(before) == 2 or before[-3].text in _STOPS | {","})
+    )
+    follows = doc[end].text if end < len(doc) else ""
+    if (sentence_start or after_opener) and follows in (",", "?", "!"):
+        return True
+    tail = [t for t in doc[end:] if not t.is_space]
+    return start > 0 and doc[start - 1].text == "," and all(t.is_punct for t in tail)
 
 
 def question_type(text: str, punctuated: bool) -> str:

@@ -241,11 +241,12 @@ def _questions(report: MeetingReport) -> list[str]:
         lines += [f"- {_asked(report, q)}" for q in rhetorical]
     if report.invitations:
         lines += ["", "**Invitations:**", ""]
-        # An invitation put as a question is quoted as the question (which may start in an
-        # earlier cue: "...Noor," / "was there anything else you wanted to raise?").
+        # An invitation put as a question that names the person is quoted as the question
+        # (which may start in an earlier cue: "...Noor," / "was there anything else?").
         asked = {q.utterance_id: q.text for q in report.questions if q.text}
         for i in report.invitations:
-            words = _clip(asked[i.utterance_id]) if i.utterance_id in asked else None
+            question = asked.get(i.utterance_id) or ""
+            words = _clip(question) if i.to.split()[0] in question else None
             lines.append(
                 f"- {_when(report, i.utterance_id)} {_cell(i.by)} invited {_cell(i.to)}: "
                 f"“{words or _quote(report, i.utterance_id)}”"
