@@ -66,7 +66,7 @@ def test_acknowledgement_and_credit_by_name() -> None:
 def test_credit_needs_what_the_person_said_or_did_not_just_their_name() -> None:
     """ "as", "like" and "to" before a name credit them only with what they said or thought;
     "I was going to ask Mei", "I'd like Mei to look at it" and "talk to Mei" credit nobody.
-    "That's Noor's work" and "Luis came up with it" do."""
+    "That's Noor's work", "Luis came up with it" and "Noor's test caught that" do."""
     found = RuleMatcher([*PEOPLE, "Mei Tanaka", "Luis Ferreira"]).analyse(
         [
             "I was going to ask Mei about it.",
@@ -76,10 +76,13 @@ def test_credit_needs_what_the_person_said_or_did_not_just_their_name() -> None:
             "To Noor's point, we should test it first.",
             "That's Noor's work.",
             "Luis came up with it.",
+            "So the export was fine, Noor's test caught that on Wednesday.",
+            "Noor's test failed again.",
         ]
     )
     assert [r.credited for r in found] == [
         (), (), (), ("Jonas Becker",), ("Noor Haddad",), ("Noor Haddad",), ("Luis Ferreira",),
+        ("Noor Haddad",), (),
     ]  # fmt: skip
 
 

@@ -391,11 +391,17 @@ def _says(doc: Any, end: int) -> bool:
 
 
 def _possessive_credit(doc: Any, end: int) -> bool:
-    return (
-        end + 1 < len(doc)
-        and doc[end].lower_ in ("'s", "’s")
-        and doc[end + 1].lower_ in _CREDITED_THINGS
-    )
+    """ "Noor's idea", "Noor's work", or what is Noor's doing something good: "Noor's test
+    caught that"."""
+    if not (end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s")):
+        return False
+    if doc[end + 1].lower_ in _CREDITED_THINGS:
+        return True
+    return end + 2 < len(doc) and doc[end + 2].lower_ in _GOOD_DEEDS
+
+
+# What something of a person's did when the speaker gives them credit: "Noor's test caught it".
+_GOOD_DEEDS = frozenset(("caught", "found", "fixed", "saved", "spotted", "solved"))
 
 
 def _credited_after(doc: Any, end: int) -> bool:
