@@ -84,6 +84,24 @@ def test_questions_dismissals_and_credit_are_shown(planning_html: str) -> None:
     assert "Follow up the unanswered questions" in planning_html
 
 
+def test_invitations_and_hedged_openers_are_listed(planning_html: str) -> None:
+    """Who invited whom and each hedged opener are listed with a link to the utterance, as the
+    planning sample's README has them: Noor's two "Sorry, ..." openers, and Greg turning to
+    Amara ("Amara, where are you on the quiet hours estimate?") right after Noor's question."""
+    section = planning_html[
+        planning_html.index('id="credit"') : planning_html.index('id="measured"')
+    ]
+    invited = re.findall(r"<strong>([^<]+)</strong> invited <strong>([^<]+)</strong>", section)
+    assert ("Greg Halvorsen", "Amara Okonkwo") in invited
+    assert ("Priya Raman", "Luis Ferreira") in invited
+    hedges = section[section.index("<h3>Hedged openers</h3>") :]
+    hedges = hedges[: hedges.index("</ol>")]
+    assert re.findall(r'<a href="#u\d+">utterance \d+</a>: <strong>([^<]+)</strong>', hedges) == [
+        "Noor Haddad",
+        "Noor Haddad",
+    ]
+
+
 def test_what_cannot_be_measured_is_said_plainly(shared_data: Path) -> None:
     """A timing-only source (RTTM) has no words: questions and credit say why they are absent."""
     html = render_html(analyze(read_meeting(shared_data / "audio/pyannote_sample/sample.rttm")))

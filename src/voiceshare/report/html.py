@@ -72,5 +72,6 @@ def render_html(report: MeetingReport) -> str:
         "matrix_max": matrix_max,
         "not_measured": [a for a in report.analyses if a.status != "measured"],
         "texts": {u.id: u.text for u in report.utterances},
+        "hedged": [u for u in report.utterances if "hedge" in u.acts],
     }
     return str(_environment().get_template("meeting.html.j2").render(**context))
