@@ -14,7 +14,8 @@ that order of precedence).
 3. Accurate tier (`voiceshare.language.tuned`): the top two of the six layers of the
    sentence-embedding model (all-MiniLM-L6-v2) and a head are fine-tuned on the 41 (AdamW,
    one-cycle schedule, 2 epochs, batches of 32) on each utterance with its neighbours; the
-   bottom four stay the embedding model's own. On the 10, the screen band (fast-tier
+   bottom four stay the embedding model's own (`--frozen-layers N` keeps N instead; the
+   number is recorded per variant in the file). On the 10, the screen band (fast-tier
    probabilities the tuned model decides) and its thresholds are picked for the best F1 with
    at most `--embed-budget` of the utterances run through the transformer.
 4. The fast tier is refitted on all 51 meetings and saved with the tuned thresholds; the
@@ -24,7 +25,7 @@ The validation split is never read here; `voiceshare eval acts` reports it.
 
 Usage:
     .venv/bin/python models/train_acts.py [--mrda ../shared/data/mrda] [--tier fast|accurate|both]
-        [--variant punctuated|raw|both] [--embed-budget 0.25]
+        [--variant punctuated|raw|both] [--embed-budget 0.25] [--frozen-layers 4] [--refit]
 
 The accurate tier takes about 15 minutes per text variant on a 2-core CPU (four minutes to
 run the frozen layers once over the train split, then about five per epoch). Needs the `nlp`
@@ -67,6 +68,9 @@ ACCURATE_FILE = HERE / "acts-accurate.npz"
 TUNE_MEETINGS = 10
 FAST_EPOCHS = 5
 FAST_HASH_ROWS = 2**15
+# How many of the base's six layers stay as they are (`--frozen-layers` overrides). Fine-tuning
+# four instead of two for the raw variant was tried on 2026-11-29 and not shipped: see the model
+# card's "Tried and not shipped".
 FROZEN_LAYERS = 4
 EPOCHS = 2
 BATCH = 32
@@ -233,8 +237,8 @@ def load_base() -> tuple[Any, Any, str]:
     return base, tokenizer, embedder.name
 
 
-def frozen_states(base: Any, tokenizer: Any, items: list[Item]) -> list[Any]:
-    """Each item's hidden states after the frozen layers (float16), computed once."""
+def frozen_states(base: Any, tokenizer: Any, items: list[Item], frozen: int) -> list[Any]:
+    """Each item's hidden states after the bottom `frozen` layers (float16), computed once."""
     import torch
 
     rows = tuned.token_rows(tokenizer, [item.context for item in items])
@@ -244,7 +248,7 @@ def frozen_states(base: Any, tokenizer: Any, items: list[Item]) -> list[Any]:
         for start in range(0, len(order), 128):
             chunk = order[start : start + 128]
             ids, segments, mask, _ = tuned.pad([rows[k] for k in chunk])
-            hidden = tuned.run_frozen(base, FROZEN_LAYERS, ids, segments, mask)
+            hidden = tuned.run_frozen(base, frozen, ids, segments, mask)
             for r, k in enumerate(chunk):
                 states[k] = (hidden[r, : len(rows[k][0])].to(torch.float16).clone(), rows[k][2])
     return states
@@ -270,12 +274,15 @@ def _batches(states: list[Any], size: int, shuffle: random.Random | None) -> Any
         yield chunk, hidden, mask, own
 
 
-def train_tuned(base: Any, tokenizer: Any, items: list[Item], states: list[Any]) -> Tuned:
-    """Fine-tune copies of the top layers and a head on `items` (their frozen states given)."""
+def train_tuned(
+    base: Any, tokenizer: Any, items: list[Item], states: list[Any], frozen: int
+) -> Tuned:
+    """Fine-tune copies of the layers above the bottom `frozen` and a head on `items` (their
+    states after the frozen layers given)."""
     import torch
 
     torch.manual_seed(0)
-    top, head = tuned.new_top(base, FROZEN_LAYERS, len(BINARY_ACTS) + len(QUESTION_TYPES))
+    top, head = tuned.new_top(base, frozen, len(BINARY_ACTS) + len(QUESTION_TYPES))
     flags = torch.tensor([item.flags for item in items], dtype=torch.float32)
     gold = torch.tensor(
         [[float(item.gold[act]) for act in BINARY_ACTS] for item in items], dtype=torch.float32
@@ -377,6 +384,12 @@ def main() -> int:
     )
     parser.add_argument("--variant", choices=["punctuated", "raw", "both"], default="both")
     parser.add_argument(
+        "--frozen-layers",
+        type=int,
+        choices=range(6),
+        help=f"How many of the base's six layers to keep as they are (default {FROZEN_LAYERS}).",
+    )
+    parser.add_argument(
         "--refit",
         action="store_true",
         help="After tuning, refit the transformer on all 51 meetings with the same settings "
@@ -410,10 +423,11 @@ def main() -> int:
 
         if train_accurate_tier:
             started = time.perf_counter()
-            fit_states = frozen_states(base, tokenizer, fit)
-            tune_states = frozen_states(base, tokenizer, tune)
+            frozen = FROZEN_LAYERS if args.frozen_layers is None else args.frozen_layers
+            fit_states = frozen_states(base, tokenizer, fit, frozen)
+            tune_states = frozen_states(base, tokenizer, tune, frozen)
             print(f"  frozen layers run in {time.perf_counter() - started:.0f} s", flush=True)
-            model = train_tuned(base, tokenizer, fit, fit_states)
+            model = train_tuned(base, tokenizer, fit, fit_states, frozen)
             screen = tune_screen(
                 p_fast, tuned_probabilities(model, tune, tune_states), tune, args.embed_budget
             )
@@ -421,9 +435,10 @@ def main() -> int:
             if args.refit:
                 print("  refitting the transformer on all 51 meetings", flush=True)
                 # `everything` is `fit` then `tune`: their frozen states, already computed.
-                model = train_tuned(base, tokenizer, everything, fit_states + tune_states)
+                model = train_tuned(base, tokenizer, everything, fit_states + tune_states, frozen)
                 screen["fitted_on"] = "all 51 train meetings (bands tuned with the 41-meeting fit)"
             del fit_states, tune_states
+            screen["frozen_layers"] = frozen
             save_accurate(variant, model, screen, embedder_name, today)
         if not train_fast_tier:
             continue
@@ -467,7 +482,6 @@ def save_accurate(
         {
             "format_version": ACCURATE_FORMAT_VERSION,
             "embedding_model": embedder_name,
-            "frozen_layers": FROZEN_LAYERS,
             "data": "ICSI MRDA train split (41 meetings fitted, 10 tuned; a variant's "
             "fitted_on says when it was refitted on all 51), CC BY 4.0",
         }

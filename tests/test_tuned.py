@@ -144,7 +144,9 @@ def test_model_file_that_does_not_fit_the_embedding_model_is_one_clear_error(
     with np.load(models_dir() / acts.ACCURATE_MODEL_FILE, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
         arrays = {k: data[k] for k in data.files if k != "meta"}
-    meta["frozen_layers"] = 5  # one fine-tuned layer expected, two in the file
+    meta["frozen_layers"] = 5  # one fine-tuned layer expected, more in the file
+    for variant in meta["variants"].values():
+        variant["frozen_layers"] = 5
     np.savez(tmp_path / acts.ACCURATE_MODEL_FILE, meta=np.array(json.dumps(meta)), **arrays)
     monkeypatch.setenv("VOICESHARE_MODELS", str(tmp_path))
     monkeypatch.setattr(acts, "_CACHE", {})

@@ -419,11 +419,13 @@ def _load_accurate(fast: ActClassifier) -> ActClassifier:
             tuned = TunedActModel(
                 base,
                 tokenizer,
-                int(meta["frozen_layers"]),
+                # Each variant keeps its own number of the base's layers as they are (files
+                # before 2026-11-29 give one number for both).
+                int(variant_meta.get("frozen_layers", meta.get("frozen_layers"))),
                 {k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)},
                 variant_meta["outputs"],
             )
-        except (KeyError, ValueError, RuntimeError, IndexError) as exc:
+        except (KeyError, ValueError, TypeError, RuntimeError, IndexError) as exc:
             # A missing layer or a tensor of the wrong shape: not the model it was tuned from.
             detail = str(exc).splitlines()[0].strip("'. ")
             raise VoiceshareError(
