@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tests.helpers import meeting
 from voiceshare.analysis import analyze
 from voiceshare.language.rules import RuleMatcher, question_type
+from voiceshare.readers import read_meeting
 
 PEOPLE = ["Noor Haddad", "Greg Halvorsen", "Jonas Becker", "Amara Okonkwo", "Priya Raman"]
 
@@ -126,6 +128,25 @@ def test_praise_opening_a_long_turn_acknowledges_the_last_speaker() -> None:
     )  # fmt: skip
     assert [(c.by, c.to, c.kind) for c in report.credits] == [
         ("Amara Okonkwo", "Jonas Becker", "acknowledgement")
+    ]
+
+
+def test_a_bare_thank_you_joins_the_thanks_just_given() -> None:
+    """Two visitors thank their host in turn: the second thanks the host too, not the first
+    visitor; the host's own "thank you" returns the thanks to the last to give it."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 4, "So how much notice do you have to give?"),
+            ("Greg Halvorsen", 4.5, 8, "A month. I'd like you to give me a month."),
+            ("Noor Haddad", 8.5, 11, "Thank you very much indeed for showing us your home."),
+            ("Amara Okonkwo", 11.5, 14, "Yes, thank you very much, sorry to bother you."),
+            ("Greg Halvorsen", 14.5, 16, "Thank you."),
+        )
+    )
+    assert [(c.by, c.to) for c in report.credits if c.kind == "acknowledgement"] == [
+        ("Noor Haddad", "Greg Halvorsen"),
+        ("Amara Okonkwo", "Greg Halvorsen"),
+        ("Greg Halvorsen", "Amara Okonkwo"),
     ]
 
 
@@ -399,6 +420,26 @@ def test_a_no_to_a_proposal_in_question_form_is_a_dismissal() -> None:
     assert report.questions[0].answered_by == "Greg Halvorsen"
 
 
+def test_a_no_to_a_negative_statement_agrees_with_it() -> None:
+    """'We can't just put the recordings on the web.' 'No, no.' agrees (the act is still the
+    rejection MRDA would tag); 'No, that won't work.' to a positive idea dismisses it."""
+    agreed = analyze(
+        meeting(
+            ("Noor Haddad", 0, 5, "We can't put the recordings on the web, that's not secure."),
+            ("Greg Halvorsen", 5.4, 6.5, "No, no."),
+        )
+    )
+    assert "rejection" in agreed.utterances[1].acts
+    assert agreed.dismissals == ()
+    rejected = analyze(
+        meeting(
+            ("Noor Haddad", 0, 5, "We could just put the recordings on the web for everyone."),
+            ("Greg Halvorsen", 5.4, 7, "No, that won't work."),
+        )
+    )
+    assert [(d.dismissed, d.by) for d in rejected.dismissals] == [("Noor Haddad", "Greg Halvorsen")]
+
+
 def test_a_yes_to_a_proposal_answers_it() -> None:
     """'Oh, I love that.' takes up 'what if quiet hours follow your own schedule?'."""
     report = analyze(
@@ -511,3 +552,20 @@ def test_a_no_to_a_should_we_question_decides_it_and_dismisses_nothing() -> None
     )
     assert [d.kind for d in rejected.dismissals] == ["rejection"]
     assert [r.decision for r in RuleMatcher(PEOPLE).analyse(["So should I demo it?"])] == [True]
+
+
+@pytest.mark.shared_data
+def test_a_transcript_that_never_marks_questions_is_read_for_them(shared_data: Path) -> None:
+    """The British National Corpus conversations in CHAT end every line with a full stop and
+    have no question marks: questions are found from the wording, the report says why, and a
+    "no" agreeing with a negative statement dismisses nobody."""
+    path = shared_data / "transcripts/chat_cabnc/cabnc_archive/KB7/KB7RE00A.cha"
+    report = analyze(read_meeting(path))
+    (status,) = [a for a in report.analyses if a.name == "questions"]
+    assert "no question mark in 898 utterances" in status.note
+    by_id = {u.id: u for u in report.utterances}
+    asked = {by_id[q.utterance_id].text: q for q in report.questions}
+    assert len(asked) >= 50
+    assert asked["Have you had your hokey thing."].answered_by == "Jeanie"
+    agreed = [u for u in report.utterances if u.text == "There's no room for any."]
+    assert agreed and all(d.utterance_id != agreed[0].id for d in report.dismissals)

@@ -221,12 +221,36 @@ def language_of(
 ) -> LanguageAnalysis:
     """`analyze_language` over a measured meeting; `questions` (utterance ids) overrides which
     utterances are taken for questions (the evaluation's answer decision on gold questions)."""
-    return analyze_language(
+    punctuated, note = _question_marks(speaking)
+    analysis = analyze_language(
         speaking.ordered,
         speaking.backchannel_ids,
         [s.name for s in speaking.speakers],
-        uses_punctuation(speaking.ordered),
+        punctuated,
         questions=questions,
+    )
+    return replace(analysis, notes=(*analysis.notes, note)) if note else analysis
+
+
+# A punctuated transcript this long with no question mark at all does not mark its questions
+# (some CHAT corpora and caption exports end every line with a full stop): one in twelve
+# utterances in the ICSI meetings is a question, and 100 without one happen by chance about
+# once in 6,000 such meetings.
+NO_QUESTION_MARKS_AFTER = 100
+
+
+def _question_marks(speaking: SpeakingAnalysis) -> tuple[bool, str | None]:
+    """Whether the language analysis may read the transcript as punctuated, and why not when
+    its full stops say it is but it never marks a question."""
+    if not uses_punctuation(speaking.ordered):
+        return False, None
+    texts = [u.text for u in speaking.ordered if u.text]
+    if len(texts) < NO_QUESTION_MARKS_AFTER or any("?" in t or "\uff1f" in t for t in texts):
+        return True, None
+    return False, (
+        f"The transcript ends its sentences with full stops but has no question mark in "
+        f"{len(texts):,} utterances, so questions were found from their wording and context, "
+        "as in unpunctuated speech."
     )
 
 

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from voiceshare.errors import ConfigError, VoiceshareError
-from voiceshare.language.endings import cut_off_mark
+from voiceshare.language.endings import cut_off_mark, words
 from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question, question_type
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
 
@@ -630,9 +630,10 @@ def _rejections_and_moves(
 
     A "no" to a question is an answer, not a dismissal ("Is B much more work?" "Not really,
     no."), unless the question put an idea or an offer forward ("What if we...?", "Could we
-    keep it local?"); "Should we...?" asks the others to decide, and a "no" decides. Moving
-    on after first agreeing or acknowledging ("Yeah, do that. Anyway, what else?") takes the
-    contribution up: not a dismissal either."""
+    keep it local?"); "Should we...?" asks the others to decide, and a "no" decides. A "no" to
+    a negative statement agrees with it ("We can't just put it on the web." "No, no."), and
+    moving on after first agreeing or acknowledging ("Yeah, do that. Anyway, what else?")
+    takes the contribution up: not dismissals either."""
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
@@ -649,7 +650,8 @@ def _rejections_and_moves(
                 {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
             )
             if contributed and u.id not in counted:
-                if "rejection" in acts[index] and not answers:
+                agrees = _agrees_with_negative(before.text, u.text)
+                if "rejection" in acts[index] and not answers and not agrees:
                     found.append(
                         Dismissal(
                             before.id, before.speaker, u.speaker, u.id, "rejection", u.start_s
@@ -670,6 +672,28 @@ def _rejections_and_moves(
     return found
 
 
+# Words that make a statement negative, and the "no"s that can agree with one.
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "nowhere"}
+)
+_NO = frozenset({"no", "nope", "nah"})
+_FILLERS = frozenset({"well", "uh", "um", "er", "erm", "oh", "mm"})
+
+
+def _agrees_with_negative(before: str, reply: str) -> bool:
+    """Whether `reply` opens with a bare "no" after a negative statement (`before` says "not",
+    "never", "can't"...), which agrees with it ("There's no room." "No."). MRDA's annotators
+    tag many such replies as rejections (the polarity of the answer); of the person's
+    contribution they are none."""
+    said = words(reply.replace("\u2019", "'"))
+    while said and said[0] in _FILLERS:
+        said = said[1:]
+    if not said or said[0] not in _NO:
+        return False
+    earlier = words(before.replace("\u2019", "'"))
+    return any(w in _NEGATIONS or w.endswith("n't") for w in earlier)
+
+
 def _credits(
     ordered: Sequence[Utterance],
     rule_acts: Sequence[RuleActs],
@@ -677,28 +701,28 @@ def _credits(
     substantive: Sequence[bool],
 ) -> tuple[Credit, ...]:
     """Acknowledgements and credit by name, and unnamed acknowledgements of the person who just
-    spoke ("Good point." right after someone's idea)."""
+    spoke ("Good point." right after someone's idea). An unnamed one right after someone
+    else's acknowledgement joins it ("Thank you for showing us round." "Yes, thank you so
+    much.": both thank the host), unless that acknowledgement was of this speaker, who then
+    returns it."""
     found = []
     previous: Utterance | None = None
+    previous_acknowledged: list[str] = []
     for index, (u, rules) in enumerate(zip(ordered, rule_acts, strict=True)):
-        named = False
-        for person in rules.acknowledged:
-            if person != u.speaker:
-                found.append(Credit(u.id, u.speaker, person, "acknowledgement"))
-                named = True
-        for person in rules.credited:
-            if person != u.speaker:
-                found.append(Credit(u.id, u.speaker, person, "credit"))
-                named = True
-        if (
-            not named
-            and "acknowledgement" in acts[index]
-            and previous is not None
-            and previous.speaker not in (u.speaker, UNIDENTIFIED_SPEAKER)
-        ):
-            found.append(Credit(u.id, u.speaker, previous.speaker, "acknowledgement"))
+        acknowledged = [person for person in rules.acknowledged if person != u.speaker]
+        credited = [person for person in rules.credited if person != u.speaker]
+        named = acknowledged or credited
+        if not named and "acknowledgement" in acts[index] and previous is not None:
+            joined = [p for p in previous_acknowledged if p != u.speaker]
+            if joined:
+                acknowledged = joined
+            elif previous.speaker not in (u.speaker, UNIDENTIFIED_SPEAKER):
+                acknowledged = [previous.speaker]
+        found += [Credit(u.id, u.speaker, p, "acknowledgement") for p in acknowledged]
+        found += [Credit(u.id, u.speaker, p, "credit") for p in credited]
         if substantive[index]:
             previous = u
+            previous_acknowledged = acknowledged
     return tuple(found)
 
 
