@@ -554,6 +554,26 @@ def test_a_no_to_a_should_we_question_decides_it_and_dismisses_nothing() -> None
     assert [r.decision for r in RuleMatcher(PEOPLE).analyse(["So should I demo it?"])] == [True]
 
 
+def test_a_short_transcript_that_ends_a_plain_question_with_a_full_stop() -> None:
+    """No question mark anywhere, and "Did you read your stars today." ends with a full stop:
+    the transcript does not mark questions, so they are read from the wording. With one
+    question mark, the full stops are trusted."""
+    lines = [
+        ("Greg Halvorsen", 0, 3, "I went down the shop this morning."),
+        ("Greg Halvorsen", 3.2, 5, "Did you read your stars today."),
+        ("Amara Okonkwo", 5.4, 6, "No, not yet."),
+    ]
+    unmarked = analyze(meeting(*lines))
+    (status,) = [a for a in unmarked.analyses if a.name == "questions"]
+    assert 'not even in "Did you read your stars today."' in status.note
+    assert [(q.asker, q.answered_by) for q in unmarked.questions] == [
+        ("Greg Halvorsen", "Amara Okonkwo")
+    ]
+    marked = analyze(meeting(*lines, ("Greg Halvorsen", 6.5, 8, "Shall we have tea?")))
+    (status,) = [a for a in marked.analyses if a.name == "questions"]
+    assert "question mark" not in status.note
+
+
 @pytest.mark.shared_data
 def test_a_transcript_that_never_marks_questions_is_read_for_them(shared_data: Path) -> None:
     """The British National Corpus conversations in CHAT end every line with a full stop and

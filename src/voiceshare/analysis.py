@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, replace
@@ -235,8 +236,16 @@ def language_of(
 # A punctuated transcript this long with no question mark at all does not mark its questions
 # (some CHAT corpora and caption exports end every line with a full stop): one in twelve
 # utterances in the ICSI meetings is a question, and 100 without one happen by chance about
-# once in 6,000 such meetings.
+# once in 6,000 such meetings. A shorter one shows it when a question plain from its first
+# words ("Did you read it.", "Have you any questions.") ends with a full stop.
 NO_QUESTION_MARKS_AFTER = 100
+_PLAIN_QUESTION = re.compile(
+    r"^(?:(?:so|and|but|well|oh|er|erm|um|uh)\b[\s,]*)*"
+    r"(?:(?:do|does|did|have|has|had|can|could|will|would|should|shall)(?:n't)? "
+    r"(?:you|i|we|they|he|she)|(?:is|are|was|were)(?:n't)? (?:you|we|they|he|she|it|that|there))"
+    r"\b[^?]*\.$",
+    re.IGNORECASE,
+)
 
 
 def _question_marks(speaking: SpeakingAnalysis) -> tuple[bool, str | None]:
@@ -244,14 +253,24 @@ def _question_marks(speaking: SpeakingAnalysis) -> tuple[bool, str | None]:
     its full stops say it is but it never marks a question."""
     if not uses_punctuation(speaking.ordered):
         return False, None
-    texts = [u.text for u in speaking.ordered if u.text]
-    if len(texts) < NO_QUESTION_MARKS_AFTER or any("?" in t or "\uff1f" in t for t in texts):
+    texts = [u.text.strip() for u in speaking.ordered if u.text.strip()]
+    if any("?" in t or "\uff1f" in t for t in texts):
         return True, None
+    if len(texts) >= NO_QUESTION_MARKS_AFTER:
+        evidence = f"has no question mark in {len(texts):,} utterances"
+    else:
+        plain = next((t for t in texts if _PLAIN_QUESTION.match(t.replace("\u2019", "'"))), None)
+        if plain is None:
+            return True, None
+        evidence = f'has no question mark, not even in "{_shortened(plain)}"'
     return False, (
-        f"The transcript ends its sentences with full stops but has no question mark in "
-        f"{len(texts):,} utterances, so questions were found from their wording and context, "
-        "as in unpunctuated speech."
+        f"The transcript ends its sentences with full stops but {evidence}, so questions were "
+        "found from their wording and context, as in unpunctuated speech."
     )
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 def _language_statuses(
