@@ -215,6 +215,18 @@ def test_untimed_overlap_file(shared_data: Path) -> None:
     assert meeting.utterances[0].text == "so I was telling him about it."
 
 
+def test_cabnc_placeholder_names_give_way_to_the_code(shared_data: Path) -> None:
+    """`PS6TB None Unidentified`: nobody is called "None"; the speaker is shown by their code."""
+    path = shared_data / "transcripts/chat_cabnc/cabnc_archive/KB7/KB7RE009.cha"
+    assert [(s.name, s.label) for s in read_meeting(path).speakers] == [
+        ("Ann", "PS02G"),
+        ("Stuart", "PS02H"),
+        ("Jill", "PS02K"),
+        ("PS6TB", "PS6TB"),
+        ("PS001", "PS001"),
+    ]
+
+
 def test_cabnc_continuation_lines_and_times(shared_data: Path) -> None:
     """CABNC: named participants, bullets on continuation lines, per-speaker bullet time."""
     path = shared_data / "transcripts/chat_cabnc/cabnc_archive/KB0/KB0RE000.cha"

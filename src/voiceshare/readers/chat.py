@@ -149,6 +149,10 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     return result
 
 
+# Names and roles that say nobody knows (CABNC writes `PS6TB None Unidentified`).
+_PLACEHOLDERS = frozenset({"none", "unknown", "unidentified"})
+
+
 def _participants(value: str) -> list[_Participant]:
     """`FAT Father, CHI Ross Target_Child` -> code, name (if given) and role of each."""
     result = []
@@ -156,12 +160,15 @@ def _participants(value: str) -> list[_Participant]:
         parts = entry.split()
         if not parts:
             continue
-        if len(parts) == 1:
-            result.append(_Participant(parts[0], None, None))
-        elif len(parts) == 2:
-            result.append(_Participant(parts[0], None, parts[1]))
-        else:
-            result.append(_Participant(parts[0], " ".join(parts[1:-1]), parts[-1]))
+        name = " ".join(parts[1:-1]) or None
+        role = parts[-1] if len(parts) > 1 else None
+        result.append(
+            _Participant(
+                parts[0],
+                None if name is None or name.lower() in _PLACEHOLDERS else name,
+                None if role is None or role.lower() in _PLACEHOLDERS else role,
+            )
+        )
     return result
 
 
