@@ -148,6 +148,21 @@ def test_a_bare_thank_you_joins_the_thanks_just_given() -> None:
         ("Amara Okonkwo", "Greg Halvorsen"),
         ("Greg Halvorsen", "Amara Okonkwo"),
     ]
+    # Thanks that open a longer turn hand over: the next "thank you" is for whoever spoke.
+    handed_over = analyze(
+        meeting(
+            ("Noor Haddad", 0, 3, "That's all from me on the roadmap."),
+            (
+                "Greg Halvorsen", 3.5, 12,
+                "Thank you. Our next question is from Amara, on the export, please go ahead.",
+            ),
+            ("Amara Okonkwo", 12.5, 18, "Thanks. So how long will the old export stay around?"),
+        )
+    )  # fmt: skip
+    assert [(c.by, c.to) for c in handed_over.credits] == [
+        ("Greg Halvorsen", "Noor Haddad"),
+        ("Amara Okonkwo", "Greg Halvorsen"),
+    ]
 
 
 def test_an_invitation_split_across_cues_is_read_whole() -> None:

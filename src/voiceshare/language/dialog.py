@@ -694,6 +694,10 @@ def _agrees_with_negative(before: str, reply: str) -> bool:
     return any(w in _NEGATIONS or w.endswith("n't") for w in earlier)
 
 
+# An acknowledgement this short is said on its own, and a bare one right after it joins it.
+JOIN_MAX_WORDS = 12
+
+
 def _credits(
     ordered: Sequence[Utterance],
     rule_acts: Sequence[RuleActs],
@@ -702,9 +706,10 @@ def _credits(
 ) -> tuple[Credit, ...]:
     """Acknowledgements and credit by name, and unnamed acknowledgements of the person who just
     spoke ("Good point." right after someone's idea). An unnamed one right after someone
-    else's acknowledgement joins it ("Thank you for showing us round." "Yes, thank you so
-    much.": both thank the host), unless that acknowledgement was of this speaker, who then
-    returns it."""
+    else's short acknowledgement joins it ("Thank you for showing us round." "Yes, thank you
+    so much.": both thank the host), unless that acknowledgement was of this speaker, who then
+    returns it; after thanks that open a longer turn ("Thank you. Our next question comes
+    from...") it goes to whoever spoke."""
     found = []
     previous: Utterance | None = None
     previous_acknowledged: list[str] = []
@@ -722,7 +727,7 @@ def _credits(
         found += [Credit(u.id, u.speaker, p, "credit") for p in credited]
         if substantive[index]:
             previous = u
-            previous_acknowledged = acknowledged
+            previous_acknowledged = acknowledged if u.word_count <= JOIN_MAX_WORDS else []
     return tuple(found)
 
 
