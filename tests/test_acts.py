@@ -12,14 +12,18 @@ import pytest
 
 pytest.importorskip("spacy")
 
+from voiceshare.analysis import analyze
 from voiceshare.errors import VoiceshareError
 from voiceshare.evaluation.acts import (
+    GIVEN_QUESTIONS,
     RAW_TURN_READINGS,
     AnsweredEval,
     baseline_answers,
     baseline_refusal,
     evaluate,
+    format_targets,
     format_text,
+    target_rows,
 )
 from voiceshare.language import acts, embeddings
 from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier
@@ -320,3 +324,46 @@ def test_accurate_tier_beats_the_fast_tier_on_raw_mrda_questions(shared_data: Pa
     ).answered
     assert set(given) >= {"voiceshare", "voiceshare, given the annotated questions"}
     assert given["voiceshare, given the annotated questions"].accuracy > 0.5
+
+
+def test_the_analysis_runs_the_tier_asked_for() -> None:
+    """The evaluation scores each tier's answers with that tier's analysis, so the analysis
+    takes a tier; the report says which ran."""
+    talk = meeting(
+        ("Noor Haddad", 0, 3, "Can we ship the export on Friday?"),
+        ("Greg Halvorsen", 3.4, 6, "Yes, the tests passed this morning."),
+    )
+    report = analyze(talk, tier="fast")
+    (status,) = [a for a in report.analyses if a.name == "questions"]
+    assert "fast tier" in status.note
+    assert report.questions[0].answered_by == "Greg Halvorsen"
+
+
+@pytest.mark.shared_data
+def test_the_targets_table_puts_each_tier_beside_the_best_baseline(shared_data: Path) -> None:
+    """`eval acts --targets`: per row the target, the best baseline measured in the same run
+    and each tier's figure; a variant not scored has no rows."""
+    mrda = shared_data / "mrda"
+    one = ["Bed003"]
+    fast_punctuated = evaluate(mrda, meetings=one, classifier=fast(), trained_baselines=False)
+    fast_raw = evaluate(
+        mrda, punctuation=False, meetings=one, classifier=fast(), trained_baselines=False
+    )
+    accurate_punctuated = evaluate(
+        mrda, meetings=one, classifier=accurate(), trained_baselines=False
+    )
+    results = [fast_punctuated, fast_raw, accurate_punctuated]
+    rows = {row.name: row for row in target_rows(results)}
+    assert len(rows) == 8
+    questions = rows["question F1, punctuated"]
+    assert questions.target == 0.99 and questions.baseline == "'?' in the text"
+    assert questions.tiers == {
+        "fast": fast_punctuated.question.f1,
+        "accurate": accurate_punctuated.question.f1,
+    }
+    assert rows["question F1, no punctuation"].tiers == {"fast": fast_raw.question.f1}
+    answered = rows["answered accuracy, punctuated"]
+    assert answered.baseline == "reply by another speaker within 5 s"
+    assert answered.tiers["fast"] == fast_punctuated.answered[GIVEN_QUESTIONS].accuracy
+    table = format_targets(list(rows.values()), results)
+    assert "rejection F1, no punctuation" in table and ("met" in table or "short" in table)

@@ -244,3 +244,11 @@ def test_repeated_cue_ids_stay_unique(write) -> None:  # type: ignore[no-untyped
     )
     ids = [u.id for u in read_meeting(path).utterances]
     assert len(set(ids)) == 3 and ids[0] == "1" and ids[2] == "1.2"
+
+
+def test_eval_acts_targets_refuses_a_single_text_variant(tmp_path: Path) -> None:
+    """`--targets` scores punctuated and raw text both: asking for raw only is a usage error
+    said in one sentence."""
+    result = run("eval", "acts", "--mrda", str(tmp_path), "--targets", "--no-punctuation")
+    assert result.returncode == 2
+    assert "drop --no-punctuation" in result.stderr and "Traceback" not in result.stderr

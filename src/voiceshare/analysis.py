@@ -39,8 +39,11 @@ from voiceshare.report.model import (
 _LANGUAGE_ANALYSES = ("questions", "dismissals", "credit")
 
 
-def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
-    """Measure `meeting` and return its report. `attendees` adds people who were present."""
+def analyze(
+    meeting: Meeting, attendees: Iterable[str] = (), tier: str | None = None
+) -> MeetingReport:
+    """Measure `meeting` and return its report. `attendees` adds people who were present;
+    `tier` chooses the dialog-act tier (None: the accurate one when installed)."""
     speaking = measure_speaking(meeting, attendees)
     # The report's speaker rows start as the speaking-time figures; later analyses add counts.
     speakers = tuple(SpeakerReport(**asdict(s)) for s in speaking.speakers)
@@ -55,7 +58,7 @@ def analyze(meeting: Meeting, attendees: Iterable[str] = ()) -> MeetingReport:
         for i in interruptions.interruptions
         if not i.successful
     }
-    language, language_problem = _language(meeting, speaking)
+    language, language_problem = _language(meeting, speaking, tier)
     acts = language.utterances if language else {}
     b = speaking.balance
     balance = BalanceReport(b.basis, b.present, b.equal_share, b.gini, b.entropy, b.quiet_voices)
@@ -199,7 +202,7 @@ def _interruption_status(analysis: InterruptionAnalysis) -> AnalysisStatus:
 
 
 def _language(
-    meeting: Meeting, speaking: SpeakingAnalysis
+    meeting: Meeting, speaking: SpeakingAnalysis, tier: str | None = None
 ) -> tuple[LanguageAnalysis | None, str | None]:
     """The language analysis, or None and why it could not run."""
     if not any(u.text for u in meeting.utterances):
@@ -211,14 +214,16 @@ def _language(
             "whom cannot be measured.",
         )
     try:
-        analysis = language_of(speaking)
+        analysis = language_of(speaking, tier=tier)
     except MissingExtraError as exc:
         return None, str(exc)
     return analysis, None
 
 
 def language_of(
-    speaking: SpeakingAnalysis, questions: Collection[str] | None = None
+    speaking: SpeakingAnalysis,
+    questions: Collection[str] | None = None,
+    tier: str | None = None,
 ) -> LanguageAnalysis:
     """`analyze_language` over a measured meeting; `questions` (utterance ids) overrides which
     utterances are taken for questions (the evaluation's answer decision on gold questions)."""
@@ -229,6 +234,7 @@ def language_of(
         [s.name for s in speaking.speakers],
         punctuated,
         questions=questions,
+        tier=tier,
     )
     return replace(analysis, notes=(*analysis.notes, note)) if note else analysis
 

@@ -362,30 +362,65 @@ def eval_interruptions(mrda: Path, split: str, no_punctuation: bool, as_json: bo
     default=None,
     help="Dialog-act tier (default: accurate when its models are available, else fast).",
 )
+@click.option(
+    "--targets",
+    is_flag=True,
+    help="Score both tiers (or the --tier given) on punctuated and raw text and print the "
+    "targets table: target, best baseline and each tier's figure. Four runs, about 15 minutes.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_acts(
-    mrda: Path, split: str, no_punctuation: bool, tier: str | None, as_json: bool
+    mrda: Path, split: str, no_punctuation: bool, tier: str | None, targets: bool, as_json: bool
 ) -> None:
     """Precision, recall and F1 of question and rejection detection against MRDA.
 
     Also per question type, with the baselines ('?' in the text, tf-idf + logistic
     regression trained on MRDA train, a refusal rule) and answered-question accuracy against
-    the adjacency pairs, all on the same meetings. Unlabelled (`z`) units are not scored.
+    the adjacency pairs (the analysis run with the tier scored), all on the same meetings.
+    Unlabelled (`z`) units are not scored.
 
     \b
     Examples:
       voiceshare eval acts --mrda ../shared/data/mrda
       voiceshare eval acts --mrda ../shared/data/mrda --no-punctuation --tier fast --json
+      voiceshare eval acts --mrda ../shared/data/mrda --targets
     """
     import json
 
-    from voiceshare.evaluation.acts import evaluate, format_text
+    from voiceshare.evaluation.acts import evaluate, format_targets, format_text, target_rows
 
-    result = evaluate(mrda, split=split, punctuation=not no_punctuation, tier=tier)
+    if not targets:
+        result = evaluate(mrda, split=split, punctuation=not no_punctuation, tier=tier)
+        click.echo(json.dumps(result.as_dict(), indent=2) if as_json else format_text(result))
+        return
+    if no_punctuation:
+        raise click.UsageError("--targets scores punctuated and raw text: drop --no-punctuation.")
+    from voiceshare.errors import ConfigError
+    from voiceshare.language.acts import load_act_classifier
+
+    results = []
+    for chosen in [tier] if tier else ["fast", "accurate"]:
+        if tier is None and chosen == "accurate":
+            try:
+                load_act_classifier("accurate")
+            except ConfigError:
+                raise
+            except VoiceshareError as exc:
+                _stderr(f"The accurate tier is left out: {exc}", "yellow")
+                continue
+        for punctuated in (True, False):
+            variant = "punctuated" if punctuated else "raw"
+            _stderr(f"scoring the {chosen} tier on {variant} text...", "dim")
+            results.append(evaluate(mrda, split=split, punctuation=punctuated, tier=chosen))
+    rows = target_rows(results)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        payload = {
+            "targets": [row.as_dict() for row in rows],
+            "runs": [result.as_dict() for result in results],
+        }
+        click.echo(json.dumps(payload, indent=2))
     else:
-        click.echo(format_text(result))
+        click.echo(format_targets(rows, results))
 
 
 def _fail(message: str) -> int:

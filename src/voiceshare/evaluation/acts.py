@@ -34,6 +34,7 @@ may cut a unit the annotators kept whole.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -376,6 +377,14 @@ def evaluate(
         ).items()
     }
     result = ActsEval(split=split, punctuation=punctuation, tier=classifier.tier)
+    if answer_predictors is None:
+        # The analysis answers with the tier being scored, not whichever is installed (the
+        # built-in predictors take the tier as a keyword).
+        built_in: dict[str, Any] = predictors
+        predictors = {
+            name: functools.partial(predictor, tier=classifier.tier)
+            for name, predictor in built_in.items()
+        }
     tfidf = TfidfBaseline(root, punctuation) if baselines and trained_baselines else None
     baseline_scores: dict[str, dict[str, Score]] = {"question": {}, "rejection": {}}
     if baselines:
@@ -457,7 +466,9 @@ def evaluate(
 
             annotated = {u.id for u in utterances if gold[u.id].is_question}
             _score_answers(
-                result.answered[GIVEN_QUESTIONS], predict_answers_given(meeting, annotated), gold
+                result.answered[GIVEN_QUESTIONS],
+                predict_answers_given(meeting, annotated, tier=classifier.tier),
+                gold,
             )
     return result
 
@@ -640,6 +651,96 @@ def format_text(result: ActsEval) -> str:
                 f"{name:<42}{a.accuracy:>10.3f}{a.answerer_accuracy:>10.3f}"
                 f"{a.named_when_answered:>8.3f}"
             )
+    return "\n".join(lines)
+
+
+# -- the targets table -------------------------------------------------------------------------
+
+# The project's targets on MRDA validation (issue 4): row, task, punctuated, target.
+TARGETS: tuple[tuple[str, str, bool, float], ...] = (
+    ("question F1, punctuated", "question", True, 0.99),
+    ("question F1, no punctuation", "question", False, 0.75),
+    ("rejection F1, punctuated", "rejection", True, 0.80),
+    ("rejection F1, no punctuation", "rejection", False, 0.65),
+    ("answered accuracy, punctuated", GIVEN_QUESTIONS, True, 0.85),
+    ("answered accuracy, no punctuation", GIVEN_QUESTIONS, False, 0.85),
+    ("answered accuracy, punctuated, end to end", "voiceshare", True, 0.85),
+    ("answered accuracy, no punctuation, end to end", "voiceshare", False, 0.85),
+)
+ANSWER_BASELINE = "reply by another speaker within 5 s"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One row of the targets table: each tier's figure beside the best baseline measured in
+    the same run (the answered rows' baseline is given the annotated questions, as the plain
+    answered rows are; the end-to-end rows find the questions themselves)."""
+
+    name: str
+    target: float
+    baseline: str
+    baseline_value: float
+    tiers: dict[str, float]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.name,
+            "target": self.target,
+            "baseline": self.baseline,
+            "baseline_value": round(self.baseline_value, 4),
+            "tiers": {tier: round(value, 4) for tier, value in self.tiers.items()},
+            "met": {tier: value >= self.target for tier, value in self.tiers.items()},
+        }
+
+
+def target_rows(results: Sequence[ActsEval]) -> list[TargetRow]:
+    """The targets table from evaluations of one split (any tiers, either text variant);
+    rows whose variant was not evaluated are left out."""
+    rows = []
+    for name, task, punctuated, target in TARGETS:
+        runs = [r for r in results if r.punctuation == punctuated]
+        if not runs:
+            continue
+        tiers: dict[str, float] = {}
+        baseline, baseline_value = "", 0.0
+        for run in runs:
+            if task in ("question", "rejection"):
+                tiers[run.tier] = (run.question if task == "question" else run.rejection).f1
+                for method, score in run.baselines.get(task, {}).items():
+                    if score.f1 > baseline_value:
+                        baseline, baseline_value = method, score.f1
+            elif task in run.answered:
+                tiers[run.tier] = run.answered[task].accuracy
+                if ANSWER_BASELINE in run.answered:
+                    baseline = ANSWER_BASELINE
+                    baseline_value = run.answered[ANSWER_BASELINE].accuracy
+        if tiers:
+            rows.append(TargetRow(name, target, baseline, baseline_value, tiers))
+    return rows
+
+
+def format_targets(rows: Sequence[TargetRow], results: Sequence[ActsEval]) -> str:
+    """The targets table as plain text: the target, the best baseline and each tier."""
+    tiers = [t for t in ("fast", "accurate") if any(t in row.tiers for row in rows)]
+    first = results[0]
+    lines = [
+        f"Targets on MRDA {first.split} ({first.meetings} meetings, {first.questions} questions, "
+        f"{first.rejections} rejections); 'met' when the figure reaches the target",
+        "",
+        f"{'':<48}{'target':>8}{'baseline':>10}"
+        + "".join(f"{tier:>16}" for tier in tiers)
+        + "  baseline method",
+    ]
+    for row in rows:
+        cells = "".join(
+            f"{row.tiers[tier]:>10.3f} {'met' if row.tiers[tier] >= row.target else 'short':>5}"
+            if tier in row.tiers
+            else f"{'-':>16}"
+            for tier in tiers
+        )
+        lines.append(
+            f"{row.name:<48}{row.target:>8.2f}{row.baseline_value:>10.3f}{cells}  {row.baseline}"
+        )
     return "\n".join(lines)
 
 

@@ -19,11 +19,13 @@ from voiceshare.metrics.speaking import measure_speaking
 from voiceshare.model import Meeting
 
 
-def predict_answers(meeting: Meeting) -> dict[str, str | None]:
-    report = analyze(meeting)
+def predict_answers(meeting: Meeting, tier: str | None = None) -> dict[str, str | None]:
+    report = analyze(meeting, tier=tier)
     return {u.id: u.answered_by for u in report.utterances}
 
 
-def predict_answers_given(meeting: Meeting, questions: Collection[str]) -> dict[str, str | None]:
-    language = language_of(measure_speaking(meeting), questions=questions)
+def predict_answers_given(
+    meeting: Meeting, questions: Collection[str], tier: str | None = None
+) -> dict[str, str | None]:
+    language = language_of(measure_speaking(meeting), questions=questions, tier=tier)
     return {uid: acts.answered_by for uid, acts in language.utterances.items()}

@@ -137,10 +137,14 @@ class _Scores:
 
 
 def _classify(
-    ordered: Sequence[Utterance], rule_acts: Sequence[RuleActs], punctuated: bool
+    ordered: Sequence[Utterance],
+    rule_acts: Sequence[RuleActs],
+    punctuated: bool,
+    tier: str | None = None,
 ) -> tuple[str, list[_Scores], Any]:
-    """Questions, rejections and acceptances from the best classifier installed, with the tier
-    used and the embedder that tier offers (None when it has none)."""
+    """Questions, rejections and acceptances from the best classifier installed (or the
+    `tier` asked for, which must load), with the tier used and the embedder that tier offers
+    (None when it has none)."""
     try:
         from voiceshare.language import acts as act_models
     except ImportError:  # the nlp extra is not installed
@@ -149,7 +153,7 @@ def _classify(
         try:
             from voiceshare.language.units import classify_by_units
 
-            classifier = act_models.load_act_classifier()
+            classifier = act_models.load_act_classifier(tier)
             # Sentence by sentence, as the models were trained (`voiceshare.language.units`).
             predicted, wording = classify_by_units(classifier, ordered, punctuated)
             scores = [
@@ -169,7 +173,8 @@ def _classify(
         except ConfigError:
             raise  # a setting the user got wrong is said, not replaced by the rules
         except (VoiceshareError, OSError, AttributeError):
-            pass
+            if tier is not None:
+                raise
     scores = [
         _Scores(
             question=looks_like_question(u.text, punctuated),
@@ -207,12 +212,14 @@ def prepare_context(
     punctuated: bool,
     embed: Callable[[list[str]], Any] | None = None,
     questions: Collection[str] | None = None,
+    tier: str | None = None,
 ) -> Context:
-    """Rule acts, classifier acts, embeddings and addressees for a meeting's utterances."""
+    """Rule acts, classifier acts, embeddings and addressees for a meeting's utterances, with
+    the dialog-act tier asked for (None: the best installed)."""
     texts = [u.text for u in ordered]
     matcher = RuleMatcher([p for p in people if p != UNIDENTIFIED_SPEAKER])
     rule_acts = matcher.analyse(texts)
-    tier, scores, embedder = _classify(ordered, rule_acts, punctuated)
+    tier, scores, embedder = _classify(ordered, rule_acts, punctuated, tier)
     rule_acts = _invited_across_cues(matcher, ordered, rule_acts, scores)
     if embed is None and embedder is not None:
         embed = embedder.encode
@@ -274,12 +281,14 @@ def analyze_language(
     punctuated: bool,
     embed: Callable[[list[str]], Any] | None = None,
     questions: Collection[str] | None = None,
+    tier: str | None = None,
 ) -> LanguageAnalysis:
     """Run the language analysis on timeline-ordered utterances (see the module docstring).
 
     `questions`, when given, fixes which utterances are questions (the ids of annotated
-    questions, to evaluate answer detection on its own)."""
-    ctx = prepare_context(ordered, backchannels, people, punctuated, embed, questions)
+    questions, to evaluate answer detection on its own); `tier` the dialog-act tier (None:
+    the accurate one when installed, else the fast one)."""
+    ctx = prepare_context(ordered, backchannels, people, punctuated, embed, questions, tier)
     acts, rule_acts, scores, substantive = ctx.acts, ctx.rule_acts, ctx.scores, ctx.substantive
     tier = ctx.tier
     model = _answer_model()
