@@ -455,6 +455,19 @@ def test_a_no_to_a_negative_statement_agrees_with_it() -> None:
     assert [(d.dismissed, d.by) for d in rejected.dismissals] == [("Noor Haddad", "Greg Halvorsen")]
 
 
+def test_declining_an_offer_dismisses_nobody() -> None:
+    """'I can take the release notes if you like.' 'No thanks, I've got them.' declines an
+    offer; the act is still a rejection, but nobody's contribution was dismissed."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 4, "I can take the release notes if you like."),
+            ("Greg Halvorsen", 4.4, 7, "No thanks, I've got them already."),
+        )
+    )
+    assert "rejection" in report.utterances[1].acts
+    assert report.dismissals == ()
+
+
 def test_a_yes_to_a_proposal_answers_it() -> None:
     """'Oh, I love that.' takes up 'what if quiet hours follow your own schedule?'."""
     report = analyze(

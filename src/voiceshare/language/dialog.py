@@ -640,9 +640,10 @@ def _rejections_and_moves(
     A "no" to a question is an answer, not a dismissal ("Is B much more work?" "Not really,
     no."), unless the question put an idea or an offer forward ("What if we...?", "Could we
     keep it local?"); "Should we...?" asks the others to decide, and a "no" decides. A "no" to
-    a negative statement agrees with it ("We can't just put it on the web." "No, no."), and
-    moving on after first agreeing or acknowledging ("Yeah, do that. Anyway, what else?")
-    takes the contribution up: not dismissals either."""
+    a negative statement agrees with it ("We can't just put it on the web." "No, no."), a
+    "no thanks" or "no, I'm fine" declines an offer, and moving on after first agreeing or
+    acknowledging ("Yeah, do that. Anyway, what else?") takes the contribution up: not
+    dismissals either."""
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
@@ -659,7 +660,7 @@ def _rejections_and_moves(
                 {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
             )
             if contributed and u.id not in counted:
-                agrees = _agrees_with_negative(before.text, u.text)
+                agrees = _agrees_with_negative(before.text, u.text) or _declines(u.text)
                 if "rejection" in acts[index] and not answers and not agrees:
                     found.append(
                         Dismissal(
@@ -687,6 +688,26 @@ _NEGATIONS = frozenset(
 )
 _NO = frozenset({"no", "nope", "nah"})
 _FILLERS = frozenset({"well", "uh", "um", "er", "erm", "oh", "mm"})
+
+
+# What follows a "no" that declines an offer politely ("No thanks", "No, I'm alright").
+_DECLINES = (
+    ("thanks",), ("thank", "you"), ("ta",), ("i'm", "fine"), ("i'm", "good"), ("i'm", "alright"),
+    ("i'm", "all", "right"), ("i'm", "okay"), ("i'm", "ok"), ("you're", "alright"),
+    ("you're", "all", "right"), ("you're", "fine"), ("it's", "alright"), ("it's", "all", "right"),
+)  # fmt: skip
+
+
+def _declines(reply: str) -> bool:
+    """Whether `reply` declines an offer politely: a "no" and then thanks or "I'm fine"."""
+    said = words(reply.replace("\u2019", "'"))
+    while said and said[0] in _FILLERS:
+        said = said[1:]
+    if not said or said[0] not in _NO:
+        return False
+    while said and said[0] in _NO:
+        said = said[1:]
+    return any(tuple(said[: len(phrase)]) == phrase for phrase in _DECLINES)
 
 
 def _agrees_with_negative(before: str, reply: str) -> bool:
