@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from functools import cache
@@ -18,6 +19,7 @@ from voiceshare.evaluation.acts import (
     GIVEN_QUESTIONS,
     RAW_TURN_READINGS,
     AnsweredEval,
+    answered_accuracy,
     baseline_answers,
     baseline_refusal,
     evaluate,
@@ -25,6 +27,7 @@ from voiceshare.evaluation.acts import (
     format_text,
     target_rows,
 )
+from voiceshare.evaluation.answers import predict_answers
 from voiceshare.language import acts, embeddings
 from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier
 from voiceshare.model import Utterance
@@ -329,14 +332,36 @@ def test_accurate_tier_beats_the_fast_tier_on_raw_mrda_questions(shared_data: Pa
 def test_the_analysis_runs_the_tier_asked_for() -> None:
     """The evaluation scores each tier's answers with that tier's analysis, so the analysis
     takes a tier; the report says which ran."""
+    accurate()  # skips without the accurate tier, which would be the default otherwise
     talk = meeting(
         ("Noor Haddad", 0, 3, "Can we ship the export on Friday?"),
         ("Greg Halvorsen", 3.4, 6, "Yes, the tests passed this morning."),
     )
-    report = analyze(talk, tier="fast")
-    (status,) = [a for a in report.analyses if a.name == "questions"]
-    assert "fast tier" in status.note
-    assert report.questions[0].answered_by == "Greg Halvorsen"
+    for tier in ("fast", "accurate"):
+        report = analyze(talk, tier=tier)
+        (status,) = [a for a in report.analyses if a.name == "questions"]
+        assert f"{tier} tier" in status.note
+        assert report.questions[0].answered_by == "Greg Halvorsen"
+
+
+@pytest.mark.shared_data
+def test_the_answers_are_scored_with_the_tier_being_scored(shared_data: Path) -> None:
+    """`eval acts --tier fast` scores the whole analysis run with the fast tier, not whichever
+    tier is installed: on a raw meeting where the two tiers' answers differ, the evaluation's
+    end-to-end figures are the fast tier's."""
+    mrda = shared_data / "mrda"
+    one = ["Bed003"]
+    by_tier = {
+        tier: answered_accuracy(
+            mrda, "val", functools.partial(predict_answers, tier=tier), False, one
+        ).as_dict()
+        for tier in ("fast", "accurate")
+    }
+    assert by_tier["fast"] != by_tier["accurate"]
+    scored = evaluate(
+        mrda, punctuation=False, meetings=one, classifier=fast(), trained_baselines=False
+    )
+    assert scored.answered["voiceshare"].as_dict() == by_tier["fast"]
 
 
 @pytest.mark.shared_data

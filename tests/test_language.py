@@ -141,12 +141,15 @@ def test_a_bare_thank_you_joins_the_thanks_just_given() -> None:
             ("Noor Haddad", 8.5, 11, "Thank you very much indeed for showing us your home."),
             ("Amara Okonkwo", 11.5, 14, "Yes, thank you very much, sorry to bother you."),
             ("Greg Halvorsen", 14.5, 16, "Thank you."),
+            ("Jonas Becker", 16.5, 17.5, "Thanks."),
         )
     )
+    # The host's returned thanks is not joined: Jonas thanks the host too.
     assert [(c.by, c.to) for c in report.credits if c.kind == "acknowledgement"] == [
         ("Noor Haddad", "Greg Halvorsen"),
         ("Amara Okonkwo", "Greg Halvorsen"),
         ("Greg Halvorsen", "Amara Okonkwo"),
+        ("Jonas Becker", "Greg Halvorsen"),
     ]
     # Thanks that open a longer turn hand over: the next "thank you" is for whoever spoke.
     handed_over = analyze(
@@ -453,6 +456,17 @@ def test_a_no_to_a_negative_statement_agrees_with_it() -> None:
         )
     )
     assert [(d.dismissed, d.by) for d in rejected.dismissals] == [("Noor Haddad", "Greg Halvorsen")]
+    # A "no" that contradicts the negative statement, or turns down an idea put in negative
+    # form, still dismisses it.
+    for idea, reply in (
+        ("We can't test the export before Friday, QA is busy.", "No, we can, we just ask Mei."),
+        ("Why don't we keep the recurring shifts in local time?", "No, that won't work."),
+    ):
+        report = analyze(meeting(("Noor Haddad", 0, 5, idea), ("Greg Halvorsen", 5.4, 8, reply)))
+        assert "rejection" in report.utterances[1].acts
+        assert [(d.dismissed, d.by) for d in report.dismissals] == [
+            ("Noor Haddad", "Greg Halvorsen")
+        ], reply
 
 
 def test_declining_an_offer_dismisses_nobody() -> None:

@@ -246,10 +246,12 @@ def language_of(
 # words ("Did you read it.", "Have you any questions.") ends with a full stop.
 NO_QUESTION_MARKS_AFTER = 100
 _PLAIN_QUESTION = re.compile(
-    r"^(?:(?:so|and|but|well|oh|er|erm|um|uh)\b[\s,]*)*"
-    r"(?:(?:do|does|did|have|has|had|can|could|will|would|should|shall)(?:n't)? "
-    r"(?:you|i|we|they|he|she)|(?:is|are|was|were)(?:n't)? (?:you|we|they|he|she|it|that|there))"
-    r"\b[^?]*\.$",
+    # Openers, then an auxiliary and its subject, then more words ("So do I." is no question),
+    # ending with a full stop. Not "had" ("Had I known...").
+    r"^(?:(?:so|and|but|well|oh|er|erm|um|uh)\b\W*)*"
+    r"(?:(?:(?:do|does|did|have|has|can|could|will|would|should|shall)(?:n't)?|can't|won't) "
+    r"(?:you|i|we|they|he|she)|(?:is|are|was|were)(?:n't)? (?:you|we|they|he|she|it|that|there)"
+    r"|am i)\b\W+\w[^?]*\.$",
     re.IGNORECASE,
 )
 

@@ -366,7 +366,7 @@ def eval_interruptions(mrda: Path, split: str, no_punctuation: bool, as_json: bo
     "--targets",
     is_flag=True,
     help="Score both tiers (or the --tier given) on punctuated and raw text and print the "
-    "targets table: target, best baseline and each tier's figure. Four runs, about 15 minutes.",
+    "targets table: target, best baseline and each tier's figure. Four runs, a few minutes.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_acts(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from voiceshare.errors import ConfigError, VoiceshareError
+from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
 from voiceshare.language.endings import cut_off_mark, words
 from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question, question_type
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
@@ -148,6 +148,8 @@ def _classify(
     try:
         from voiceshare.language import acts as act_models
     except ImportError:  # the nlp extra is not installed
+        if tier is not None:
+            raise MissingExtraError(f"The {tier} dialog-act tier", "nlp") from None
         act_models = None  # type: ignore[assignment]
     if act_models is not None:
         try:
@@ -660,7 +662,9 @@ def _rejections_and_moves(
                 {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
             )
             if contributed and u.id not in counted:
-                agrees = _agrees_with_negative(before.text, u.text) or _declines(u.text)
+                agrees = (
+                    not rule_acts[previous].proposal and _agrees_with_negative(before.text, u.text)
+                ) or _declines(u.text)
                 if "rejection" in acts[index] and not answers and not agrees:
                     found.append(
                         Dismissal(
@@ -682,24 +686,48 @@ def _rejections_and_moves(
     return found
 
 
+# A "no" that declines an offer politely ("No thanks.", "No, I'm alright, thanks"): the
+# phrase ends its sentence or clause, so "No, thanks to your bug..." is not one.
+_DECLINE = re.compile(
+    r"^\W*(?:(?:well|uh|um|er|erm|oh|mm)\W+)*(?:(?:no|nope|nah)\W+)+"
+    r"(?:thanks|thank you|ta|i'm (?:fine|good|alright|all right|okay|ok)"
+    r"|you're (?:alright|all right|fine)|it's (?:alright|all right))"
+    r"(?:\s*[,.!;]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _declines(reply: str) -> bool:
+    """Whether `reply` declines an offer politely: a "no", then thanks or "I'm fine"."""
+    return bool(_DECLINE.match(reply.replace("\u2019", "'")))
+
+
 # Words that make a statement negative, and the "no"s that can agree with one.
 _NEGATIONS = frozenset(
     {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "nowhere"}
 )
 _NO = frozenset({"no", "nope", "nah"})
 _FILLERS = frozenset({"well", "uh", "um", "er", "erm", "oh", "mm"})
-
-
-# What follows a "no" that declines an offer politely ("No thanks", "No, I'm alright").
-_DECLINES = (
-    ("thanks",), ("thank", "you"), ("ta",), ("i'm", "fine"), ("i'm", "good"), ("i'm", "alright"),
-    ("i'm", "all", "right"), ("i'm", "okay"), ("i'm", "ok"), ("you're", "alright"),
-    ("you're", "all", "right"), ("you're", "fine"), ("it's", "alright"), ("it's", "all", "right"),
+# A "no" to a negative statement contradicts it when what follows says the opposite: "but"
+# ("No, but it is."), or a subject and a positive auxiliary ("No, we can, we just ask Mei.").
+_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "there", "this"})
+_POSITIVE_AUXILIARIES = frozenset(
+    {"am", "is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
+     "should", "have", "has", "shall", "must"}
 )  # fmt: skip
 
 
-def _declines(reply: str) -> bool:
-    """Whether `reply` declines an offer politely: a "no" and then thanks or "I'm fine"."""
+def _negative(said: Sequence[str]) -> bool:
+    return any(w in _NEGATIONS or w.endswith("n't") for w in said)
+
+
+def _agrees_with_negative(before: str, reply: str) -> bool:
+    """Whether `reply` is a "no" agreeing with a negative statement (`before` says "not",
+    "never", "can't"...): "There's no room." "No." / "No, you had your back to her." A "no"
+    that goes on to say the opposite ("No, but it is.", "No, we can, we just ask Mei.")
+    contradicts, and a proposal ("Why don't we...?") is never a negative statement (the
+    caller checks). MRDA's annotators tag many agreeing "no"s as rejections (the polarity of
+    the answer); of the person's contribution they are none."""
     said = words(reply.replace("\u2019", "'"))
     while said and said[0] in _FILLERS:
         said = said[1:]
@@ -707,21 +735,11 @@ def _declines(reply: str) -> bool:
         return False
     while said and said[0] in _NO:
         said = said[1:]
-    return any(tuple(said[: len(phrase)]) == phrase for phrase in _DECLINES)
-
-
-def _agrees_with_negative(before: str, reply: str) -> bool:
-    """Whether `reply` opens with a bare "no" after a negative statement (`before` says "not",
-    "never", "can't"...), which agrees with it ("There's no room." "No."). MRDA's annotators
-    tag many such replies as rejections (the polarity of the answer); of the person's
-    contribution they are none."""
-    said = words(reply.replace("\u2019", "'"))
-    while said and said[0] in _FILLERS:
-        said = said[1:]
-    if not said or said[0] not in _NO:
+    if not _negative(words(before.replace("\u2019", "'"))):
         return False
-    earlier = words(before.replace("\u2019", "'"))
-    return any(w in _NEGATIONS or w.endswith("n't") for w in earlier)
+    if said[:1] == ["but"]:
+        return False
+    return not (len(said) >= 2 and said[0] in _SUBJECTS and said[1] in _POSITIVE_AUXILIARIES)
 
 
 # An acknowledgement this short is said on its own, and a bare one right after it joins it.
@@ -738,8 +756,9 @@ def _credits(
     spoke ("Good point." right after someone's idea). An unnamed one right after someone
     else's short acknowledgement joins it ("Thank you for showing us round." "Yes, thank you
     so much.": both thank the host), unless that acknowledgement was of this speaker, who then
-    returns it; after thanks that open a longer turn ("Thank you. Our next question comes
-    from...") it goes to whoever spoke."""
+    returns it (and a returned one is not joined: a third person's "Thanks." after the host's
+    "Thank you." still thanks the host); after thanks that open a longer turn ("Thank you. Our
+    next question comes from...") it goes to whoever spoke."""
     found = []
     previous: Utterance | None = None
     previous_acknowledged: list[str] = []
@@ -747,17 +766,20 @@ def _credits(
         acknowledged = [person for person in rules.acknowledged if person != u.speaker]
         credited = [person for person in rules.credited if person != u.speaker]
         named = acknowledged or credited
+        joinable = True
         if not named and "acknowledgement" in acts[index] and previous is not None:
             joined = [p for p in previous_acknowledged if p != u.speaker]
             if joined:
                 acknowledged = joined
             elif previous.speaker not in (u.speaker, UNIDENTIFIED_SPEAKER):
                 acknowledged = [previous.speaker]
+                joinable = u.speaker not in previous_acknowledged
         found += [Credit(u.id, u.speaker, p, "acknowledgement") for p in acknowledged]
         found += [Credit(u.id, u.speaker, p, "credit") for p in credited]
         if substantive[index]:
             previous = u
-            previous_acknowledged = acknowledged if u.word_count <= JOIN_MAX_WORDS else []
+            short = u.word_count <= JOIN_MAX_WORDS
+            previous_acknowledged = acknowledged if short and joinable else []
     return tuple(found)
 
 
