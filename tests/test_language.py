@@ -482,6 +482,27 @@ def test_declining_an_offer_dismisses_nobody() -> None:
     assert report.dismissals == ()
 
 
+def test_a_question_of_its_own_after_an_idea_is_answered_by_a_no() -> None:
+    """'Let's go round. Do you see anything I've missed?' 'No, I think that's all right.'
+    answers the question; 'We could cache it. What do you think?' 'No, ...' rejects the
+    idea."""
+    answered = analyze(
+        meeting(
+            ("Priya Raman", 0, 5, "Let's go round the list. Do you see anything I've missed?"),
+            ("Jonas Becker", 5.4, 8, "No, I think that's all right."),
+        )
+    )
+    assert answered.dismissals == ()
+    assert answered.questions[0].answered_by == "Jonas Becker"
+    rejected = analyze(
+        meeting(
+            ("Priya Raman", 0, 5, "We could cache the shift lists. What do you think?"),
+            ("Jonas Becker", 5.4, 8, "No, that won't work, they change every hour."),
+        )
+    )
+    assert [(d.dismissed, d.by) for d in rejected.dismissals] == [("Priya Raman", "Jonas Becker")]
+
+
 def test_a_yes_to_a_proposal_answers_it() -> None:
     """'Oh, I love that.' takes up 'what if quiet hours follow your own schedule?'."""
     report = analyze(

@@ -21,7 +21,13 @@ from typing import Any
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
 from voiceshare.language.endings import cut_off_mark, words
-from voiceshare.language.rules import RuleActs, RuleMatcher, looks_like_question, question_type
+from voiceshare.language.rules import (
+    PROPOSALS,
+    RuleActs,
+    RuleMatcher,
+    looks_like_question,
+    question_type,
+)
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
 
 # A question counts as answered when another person replies, substantively, within this long
@@ -332,7 +338,11 @@ def analyze_language(
             question_start_s=scores[index].question_start_s if "question" in acts[index] else None,
         )
 
-    dismissals.extend(_rejections_and_moves(ordered, acts, substantive, rule_acts, dismissals))
+    dismissals.extend(
+        _rejections_and_moves(
+            ordered, acts, substantive, rule_acts, dismissals, [s.question_text for s in scores]
+        )
+    )
     credits = _credits(ordered, rule_acts, acts, substantive)
     echoes = _echoes(ctx)
     invitations = tuple(
@@ -636,12 +646,16 @@ def _rejections_and_moves(
     substantive: Sequence[bool],
     rule_acts: Sequence[RuleActs],
     already: Sequence[Dismissal],
+    question_texts: Sequence[str | None],
 ) -> list[Dismissal]:
     """A rejection of, or a move to another topic right after, someone else's contribution.
 
     A "no" to a question is an answer, not a dismissal ("Is B much more work?" "Not really,
     no."), unless the question put an idea or an offer forward ("What if we...?", "Could we
-    keep it local?"); "Should we...?" asks the others to decide, and a "no" decides. A "no" to
+    keep it local?"); "Should we...?" asks the others to decide, and a "no" decides. A
+    question of its own after an idea ("Let's go round. Do you see anything I've missed?"
+    "No, I think that's all right.") is answered too; one asking what the others think of it
+    ("We could cache it. What do you think?") leaves the "no" rejecting the idea. A "no" to
     a negative statement agrees with it ("We can't just put it on the web." "No, no."), a
     "no thanks" or "no, I'm fine" declines an offer, and moving on after first agreeing or
     acknowledging ("Yeah, do that. Anyway, what else?") takes the contribution up: not
@@ -657,7 +671,9 @@ def _rejections_and_moves(
         if previous is not None and new_turn:
             before = ordered[previous]
             contributed = before.word_count >= 4 or "question" in acts[previous]
-            answers = asked is not None and not rule_acts[asked].proposal
+            answers = asked is not None and not (
+                rule_acts[asked].proposal and _asks_about_proposal(question_texts[asked])
+            )
             takes_up = bool(
                 {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
             )
@@ -684,6 +700,29 @@ def _rejections_and_moves(
             asked = index
         previous = index
     return found
+
+
+# Questions that ask what the others think of what was just put forward.
+_OPINION = re.compile(
+    r"\b(?:what do (?:you|we|people|y'all|you all|you guys) (?:think|reckon)|thoughts"
+    r"|(?:does|would|will) (?:that|this|it) (?:work|sound|make sense|be okay|be ok|be alright)"
+    r"|sounds? (?:good|okay|ok|alright|right|reasonable)|makes? sense|how does (?:that|this) "
+    r"sound|any objections?|objections|agreed|(?:is|would) (?:that|this) (?:okay|ok|alright|"
+    r"fine|good)|okay|ok|alright|right|yeah|yes|fair|good idea|what about (?:that|this|it))\b",
+    re.IGNORECASE,
+)
+_PROPOSAL = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in PROPOSALS) + r")\b", re.IGNORECASE)
+
+
+def _asks_about_proposal(question: str | None) -> bool:
+    """Whether the question in an utterance that puts an idea forward is about that idea, so
+    that a "no" to it rejects the idea: it is the whole utterance (None), it proposes itself
+    ("What if we...?"), or it asks what the others think ("...What do you think?"). A
+    question of its own ("Do you see anything I've missed?") is answered by a "no"."""
+    if question is None:
+        return True
+    question = question.replace("\u2019", "'")
+    return bool(_PROPOSAL.search(question) or _OPINION.search(question))
 
 
 # A "no" that declines an offer politely ("No thanks.", "No, I'm alright, thanks"): the
