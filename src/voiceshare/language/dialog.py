@@ -707,8 +707,10 @@ _OPINION = re.compile(
     r"\b(?:what do (?:you|we|people|y'all|you all|you guys) (?:think|reckon)|thoughts"
     r"|(?:does|would|will) (?:that|this|it) (?:work|sound|make sense|be okay|be ok|be alright)"
     r"|sounds? (?:good|okay|ok|alright|right|reasonable)|makes? sense|how does (?:that|this) "
-    r"sound|any objections?|objections|agreed|(?:is|would) (?:that|this) (?:okay|ok|alright|"
-    r"fine|good)|okay|ok|alright|right|yeah|yes|fair|good idea|what about (?:that|this|it))\b",
+    r"sound|any objections?|(?:is|would) (?:that|this) (?:okay|ok|alright|fine|good)"
+    r"|good idea|what about (?:that|this|it))\b"
+    # a bare tag that ends the question: "..., okay?", "right?"
+    r"|\b(?:okay|ok|alright|right|yeah|yes|fair|agreed)\W*$",
     re.IGNORECASE,
 )
 _PROPOSAL = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in PROPOSALS) + r")\b", re.IGNORECASE)
