@@ -57,6 +57,8 @@ ANSWER_PREDICTORS: dict[str, str] = {
 }
 # The row that scores the answer decision alone, with the annotated questions as the questions.
 GIVEN_QUESTIONS = "voiceshare, given the annotated questions"
+# The answered-question baseline's name in `ActsEval.answered`.
+ANSWER_BASELINE = "reply by another speaker within 5 s"
 # How soon another speaker's reply must start for the answered-question baseline.
 BASELINE_REPLY_S = 5.0
 # How whole turns are read: as the analysis does, and as one piece (and raw ones at pauses).
@@ -394,7 +396,7 @@ def evaluate(
             baseline_scores["question"]["tf-idf + logistic regression"] = Score()
             baseline_scores["rejection"]["tf-idf + logistic regression"] = Score()
         baseline_scores["rejection"]["opens with a refusal"] = Score()
-        result.answered["reply by another speaker within 5 s"] = AnsweredEval()
+        result.answered[ANSWER_BASELINE] = AnsweredEval()
     result.baselines = baseline_scores
     for name in predictors:
         result.answered[name] = AnsweredEval()
@@ -454,7 +456,7 @@ def evaluate(
         if baselines:
             _add_baselines(result, scored, gold_questions, gold_rejections, tfidf, punctuation)
             _score_answers(
-                result.answered["reply by another speaker within 5 s"],
+                result.answered[ANSWER_BASELINE],
                 baseline_answers(meeting),
                 gold,
             )
@@ -667,7 +669,6 @@ TARGETS: tuple[tuple[str, str, bool, float], ...] = (
     ("answered accuracy, punctuated, end to end", "voiceshare", True, 0.85),
     ("answered accuracy, no punctuation, end to end", "voiceshare", False, 0.85),
 )
-ANSWER_BASELINE = "reply by another speaker within 5 s"
 
 
 @dataclass(frozen=True)
