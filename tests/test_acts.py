@@ -112,6 +112,46 @@ def test_no_to_a_proposal_is_a_rejection(tier: str) -> None:
     assert not proposal.is_rejection and not proposal.is_question
 
 
+# An analyst's question on an earnings call, untimed like the Rev export it comes from: one
+# long sentence after an acknowledgement, which the MRDA-trained models alone (short units)
+# score below their threshold, so the "no" answering it was taken for a dismissal.
+LONG_QUESTION = meeting(
+    (
+        "Ana",
+        None,
+        None,
+        "There's a detailed chart in the appendix that outlines the various layers. Vast "
+        "majority of it was the initial provision that we booked, um, at for the last fiscal "
+        "year.",
+    ),
+    (
+        "Ben",
+        None,
+        None,
+        "Okay. Got it. Understood. And then, uh, just on the, the equity, uh, if, if I heard you "
+        "correctly, you issued 10 million of equity in the fiscal second quarter, and that "
+        "satisfied your needs for the entire year?",
+    ),
+    ("Ana", None, None, "Um, no. I mean, if you go to our guidance page, you can see the range."),
+)
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_long_punctuated_question_ending_in_a_question_mark_is_answered_not_dismissed(
+    tier: str,
+) -> None:
+    """A sentence ending in '?' is a question in punctuated text, however long: the 'Um, no.'
+    after it answers it and dismisses nobody; the statement before it asks nothing."""
+    if tier == "accurate":
+        accurate()  # skips without the embedding model
+    report = analyze(LONG_QUESTION, tier=tier)
+    chart, asked, answer = report.utterances
+    assert "question" in asked.acts and asked.question_type is not None
+    assert asked.answered_by == "Ana"
+    assert "question" not in chart.acts and "question" not in answer.acts
+    assert report.dismissals == ()
+
+
 def test_scores_have_their_decision_point_at_one_half() -> None:
     """Every score is rescaled so that >= 0.5 is exactly the act being decided."""
     for classifier in tiers():
