@@ -30,7 +30,8 @@ from voiceshare.evaluation.acts import (
 from voiceshare.evaluation.answers import predict_answers
 from voiceshare.language import acts, embeddings
 from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier
-from voiceshare.model import Utterance
+from voiceshare.model import Meeting, Utterance
+from voiceshare.report.model import MeetingReport
 from voiceshare.resources import models_dir
 
 from .helpers import meeting
@@ -150,6 +151,52 @@ def test_long_punctuated_question_ending_in_a_question_mark_is_answered_not_dism
     assert asked.answered_by == "Ana"
     assert "question" not in chart.acts and "question" not in answer.acts
     assert report.dismissals == ()
+
+
+# A short meeting written with straight apostrophes; Google Docs, word processors and some ASR
+# services write the curly one (U+2019) instead.
+APOSTROPHES = (
+    ("Ana", "I think we should move the launch to Friday."),
+    ("Ben", "I don't think so. We're not ready for that."),
+    ("Cleo", "Isn't that what Ana's team said last week?"),
+    ("Ana", "Yes, it's what we agreed."),
+    ("Ben", "That's a good point, Ana."),
+    ("Cleo", "Dev, what's your take on it?"),
+    ("Dev", "I'd wait. Sorry, this may be dumb, but couldn't we ship the beta first?"),
+    ("Ana", "No, that won't work."),
+)
+
+
+def _written(rows: tuple[tuple[str, str], ...], apostrophe: str, punctuated: bool) -> Meeting:
+    unpunctuated = str.maketrans("", "", ".,?")
+    texts = [t if punctuated else t.lower().translate(unpunctuated) for _, t in rows]
+    return meeting(
+        *(
+            (speaker, 2.0 * i, 2.0 * i + 1.8, text.replace("'", apostrophe))
+            for i, ((speaker, _), text) in enumerate(zip(rows, texts, strict=True))
+        )
+    )
+
+
+@pytest.mark.parametrize("punctuated", [True, False], ids=["punctuated", "raw"])
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_curly_apostrophes_are_read_like_straight_ones(tier: str, punctuated: bool) -> None:
+    """ "I don\u2019t think so." is the same refusal as "I don't think so.": with curly
+    apostrophes the report finds the same acts, answers, dismissals, credit and invitations,
+    and quotes the words as they were written."""
+    if tier == "accurate":
+        accurate()  # skips without the embedding model
+    straight = analyze(_written(APOSTROPHES, "'", punctuated), tier=tier)
+    curly = analyze(_written(APOSTROPHES, "\u2019", punctuated), tier=tier)
+    assert "rejection" in straight.utterances[1].acts
+    assert [d.utterance_id for d in straight.dismissals] == ["1"]
+
+    def found(report: MeetingReport) -> list[object]:
+        acts = [(u.acts, u.question_type, u.addressee, u.answered_by) for u in report.utterances]
+        return [acts, report.dismissals, report.credits, report.echoes, report.invitations]
+
+    assert found(curly) == found(straight)
+    assert "\u2019" in curly.utterances[1].text
 
 
 def test_scores_have_their_decision_point_at_one_half() -> None:

@@ -10,6 +10,7 @@ from dataclasses import asdict, replace
 from voiceshare import __version__
 from voiceshare.errors import MissingExtraError
 from voiceshare.language.dialog import LanguageAnalysis, analyze_language
+from voiceshare.language.text import straight_quotes
 from voiceshare.metrics.interruptions import (
     InterruptionAnalysis,
     analyze_interruptions,
@@ -267,7 +268,7 @@ def _question_marks(speaking: SpeakingAnalysis) -> tuple[bool, str | None]:
     if len(texts) >= NO_QUESTION_MARKS_AFTER:
         evidence = f"has no question mark in {len(texts):,} utterances"
     else:
-        plain = next((t for t in texts if _PLAIN_QUESTION.match(t.replace("\u2019", "'"))), None)
+        plain = next((t for t in texts if _PLAIN_QUESTION.match(straight_quotes(t))), None)
         if plain is None:
             return True, None
         evidence = f'has no question mark, not even in "{_shortened(plain)}"'

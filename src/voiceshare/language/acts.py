@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
+from voiceshare.language.text import straight_quotes
 from voiceshare.model import Utterance
 from voiceshare.resources import model_file, models_dir
 
@@ -96,7 +97,7 @@ class ActScores:
 
 def tokens(text: str) -> list[str]:
     """Lower-case words plus the punctuation that carries meaning (`?`, `.`, `==`, `--`)."""
-    return _TOKEN.findall(text.lower())
+    return _TOKEN.findall(straight_quotes(text).lower())
 
 
 def _length_token(words: int) -> str:

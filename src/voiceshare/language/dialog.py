@@ -28,6 +28,7 @@ from voiceshare.language.rules import (
     looks_like_question,
     question_type,
 )
+from voiceshare.language.text import straight_quotes
 from voiceshare.model import UNIDENTIFIED_SPEAKER, Utterance
 
 # A question counts as answered when another person replies, substantively, within this long
@@ -196,7 +197,7 @@ def _classify(
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in _CONTENT.findall(text.lower()) if w not in _STOPWORDS}
+    return {w for w in _CONTENT.findall(straight_quotes(text).lower()) if w not in _STOPWORDS}
 
 
 @dataclass(frozen=True)
@@ -509,10 +510,10 @@ def answer_features(ctx: Context, index: int, reply: int, qtype: str) -> dict[st
     if q.end_s is not None and r.start_s is not None:
         delay = max(-3.0, min(10.0, r.start_s - q.end_s))
         overlaps = 1.0 if r.start_s < q.end_s else 0.0
-    words = r.text.lower().split()
+    words = straight_quotes(r.text).lower().split()
     first = words[0].strip(",.!?") if words else ""
     similarity = _similarity(ctx.vectors, index, reply)
-    q_words = q.text.lower().rstrip(" ?.!=").split()
+    q_words = straight_quotes(q.text).lower().rstrip(" ?.!=").split()
     following = ordered[index + 1] if index + 1 < len(ordered) else None
     return {
         "delay_s": delay,
@@ -625,7 +626,7 @@ _LEADING_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "oh", "well"
 
 def _short_answer(text: str) -> bool:
     """A yes or a no, maybe after a filler ("Um, sure. Yeah.", "Okay, sure.")."""
-    words = re.findall(r"[a-z']+", text.lower())
+    words = re.findall(r"[a-z']+", straight_quotes(text).lower())
     while len(words) > 1 and words[0] in _LEADING_FILLERS:
         words = words[1:]
     joined = " ".join(words)
@@ -723,7 +724,7 @@ def _asks_about_proposal(question: str | None) -> bool:
     question of its own ("Do you see anything I've missed?") is answered by a "no"."""
     if question is None:
         return True
-    question = question.replace("\u2019", "'")
+    question = straight_quotes(question)
     return bool(_PROPOSAL.search(question) or _OPINION.search(question))
 
 
@@ -740,7 +741,7 @@ _DECLINE = re.compile(
 
 def _declines(reply: str) -> bool:
     """Whether `reply` declines an offer politely: a "no", then thanks or "I'm fine"."""
-    return bool(_DECLINE.match(reply.replace("\u2019", "'")))
+    return bool(_DECLINE.match(straight_quotes(reply)))
 
 
 # Words that make a statement negative, and the "no"s that can agree with one.
@@ -769,14 +770,14 @@ def _agrees_with_negative(before: str, reply: str) -> bool:
     contradicts, and a proposal ("Why don't we...?") is never a negative statement (the
     caller checks). MRDA's annotators tag many agreeing "no"s as rejections (the polarity of
     the answer); of the person's contribution they are none."""
-    said = words(reply.replace("\u2019", "'"))
+    said = words(reply)
     while said and said[0] in _FILLERS:
         said = said[1:]
     if not said or said[0] not in _NO:
         return False
     while said and said[0] in _NO:
         said = said[1:]
-    if not _negative(words(before.replace("\u2019", "'"))):
+    if not _negative(words(before)):
         return False
     if said[:1] == ["but"]:
         return False
@@ -851,7 +852,7 @@ def _may_echo(ctx: Context, index: int, original: bool = True) -> bool:
 
 
 def _ends_with_tag(text: str) -> bool:
-    words = re.findall(r"[a-z']+", text.lower())
+    words = re.findall(r"[a-z']+", straight_quotes(text).lower())
     return bool(words) and words[-1] in _TAGS
 
 

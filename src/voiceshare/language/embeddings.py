@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
+from voiceshare.language.text import straight_quotes
 
 ENV_MODEL = "VOICESHARE_EMBEDDING_MODEL"
 # The name the packaged copy goes by in model files and reports.
@@ -85,7 +86,7 @@ class SentenceEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bfloat16()):
             vectors = self._model.encode(
-                list(texts),
+                [straight_quotes(t) for t in texts],
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,

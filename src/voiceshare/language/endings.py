@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from voiceshare.errors import VoiceshareError
+from voiceshare.language.text import straight_quotes
 
 # Marks transcribers and captioners use for speech that was cut off or trailed away.
 _CUT_OFF = re.compile(r"(?:==|--+|—|–|-|\.\.\.|…)\s*$")
@@ -84,8 +85,8 @@ def terminal_punctuation(text: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words, punctuation dropped."""
-    return _WORD.findall(text.lower())
+    """Lower-case words, punctuation dropped (apostrophes kept, made straight)."""
+    return _WORD.findall(straight_quotes(text).lower())
 
 
 def last_word(text: str) -> str:

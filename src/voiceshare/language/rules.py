@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from voiceshare.language.nlp import load_pipeline
+from voiceshare.language.text import straight_quotes
 
 HEDGES = (
     "sorry", "sorry but", "this might be a dumb question", "this may be a dumb question",
@@ -171,7 +172,8 @@ class RuleMatcher:
 
     def analyse(self, texts: Sequence[str]) -> list[RuleActs]:
         """The rule acts of each text."""
-        return [self._one(doc) for doc in self.nlp.tokenizer.pipe(texts, batch_size=256)]
+        straightened = (straight_quotes(t) for t in texts)
+        return [self._one(doc) for doc in self.nlp.tokenizer.pipe(straightened, batch_size=256)]
 
     def _one(self, doc: Any) -> RuleActs:
         words = [t for t in doc if not t.is_punct and not t.is_space]
@@ -393,7 +395,7 @@ def _says(doc: Any, end: int) -> bool:
 def _possessive_credit(doc: Any, end: int) -> bool:
     """ "Noor's idea", "Noor's work", or what is Noor's doing something good: "Noor's test
     caught that"."""
-    if not (end + 1 < len(doc) and doc[end].lower_ in ("'s", "’s")):
+    if not (end + 1 < len(doc) and doc[end].lower_ == "'s"):
         return False
     if doc[end + 1].lower_ in _CREDITED_THINGS:
         return True
@@ -464,7 +466,7 @@ def _is_vocative(doc: Any, start: int, end: int) -> bool:
 
 def question_type(text: str, punctuated: bool) -> str:
     """The kind of question: `or`, `open`, `wh`, `yes_no`, `rhetorical` or `declarative`."""
-    lower = text.lower().strip()
+    lower = straight_quotes(text).lower().strip()
     words = _WORD.findall(lower)
     if not words:
         return "declarative"
@@ -506,5 +508,5 @@ def looks_like_question(text: str, punctuated: bool) -> bool:
     when the transcript is punctuated; a wh-word or an auxiliary first otherwise."""
     if punctuated:
         return text.rstrip().endswith("?")
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(straight_quotes(text).lower())
     return bool(words) and (words[0] in WH_WORDS or words[0] in AUXILIARIES) and len(words) >= 3

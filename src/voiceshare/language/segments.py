@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+from voiceshare.language.text import straight_quotes
 from voiceshare.model import Utterance, Word
 
 MODEL_FILE = "segments.json"
@@ -37,7 +38,7 @@ _NOT_WORD = re.compile(r"[^\w']+")
 @lru_cache(maxsize=1 << 16)
 def normalise(token: str) -> str:
     """A word as the model reads it: lower case, letters, digits and apostrophes only."""
-    return _NOT_WORD.sub("", token.lower()).replace("_", "")
+    return _NOT_WORD.sub("", straight_quotes(token).lower()).replace("_", "")
 
 
 _PAUSE_TOKENS = (*(f"p:{edge}" for edge in PAUSE_EDGES_S), "p:long")

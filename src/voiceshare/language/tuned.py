@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from voiceshare.language.acts import gap_bucket, neighbour
 from voiceshare.language.embeddings import use_bfloat16
+from voiceshare.language.text import straight_quotes
 from voiceshare.model import Utterance
 
 MAX_UTTERANCE_TOKENS = 40
@@ -47,9 +48,9 @@ def context_texts(utterances: Sequence[Utterance], index: int) -> tuple[str, str
     following = neighbour(utterances, index, 1)
     preceding = neighbour(utterances, index, -1)
     return (
-        utterance.text,
-        following.text if following is not None else "",
-        preceding.text if preceding is not None else "",
+        straight_quotes(utterance.text),
+        straight_quotes(following.text) if following is not None else "",
+        straight_quotes(preceding.text) if preceding is not None else "",
     )
 
 

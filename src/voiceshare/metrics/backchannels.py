@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from voiceshare.language.text import straight_quotes
 from voiceshare.model import Utterance
 
 # Single tokens and short phrases listeners use to show they follow without taking the floor.
@@ -52,7 +53,7 @@ _NON_WORD = re.compile(r"[^\w'\- ]+")
 
 def normalise(text: str) -> str:
     """Lower case, punctuation removed, whitespace collapsed."""
-    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+    return " ".join(_NON_WORD.sub(" ", straight_quotes(text).lower()).split())
 
 
 def is_backchannel_text(text: str) -> bool:
