@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import meeting
 from voiceshare.analysis import analyze
-from voiceshare.language.rules import RuleMatcher, question_type
+from voiceshare.language.rules import RuleMatcher, looks_like_question, question_type
 from voiceshare.readers import read_meeting
 
 PEOPLE = ["Noor Haddad", "Greg Halvorsen", "Jonas Becker", "Amara Okonkwo", "Priya Raman"]
@@ -215,6 +215,21 @@ def test_question_types() -> None:
     assert question_type("What do you think about it?", True) == "open"
     assert question_type("You mean the export?", True) == "declarative"
     assert question_type("Who cares?", True) == "rhetorical"
+
+
+def test_the_fallback_rule_takes_a_question_mark_after_a_word() -> None:
+    """Without a trained classifier, punctuated text asks when its last sentence ends in '?'
+    after a word, inside quotes or brackets too; a transcriber's "(?)" for an unsure word,
+    or a lone "?", asks nothing. Unpunctuated text asks with a wh-word or an auxiliary first."""
+    assert looks_like_question("Are we shipping on Friday?", punctuated=True)
+    assert looks_like_question('She said "is it ready?"', punctuated=True)
+    assert looks_like_question("(Did the build pass?) ", punctuated=True)
+    assert not looks_like_question("It was the Brandt (?) account.", punctuated=True)
+    assert not looks_like_question("We met the Brandt people (?)", punctuated=True)
+    assert not looks_like_question("?", punctuated=True)
+    assert not looks_like_question("Is it ready? I think so.", punctuated=True)
+    assert looks_like_question("did the build pass on friday", punctuated=False)
+    assert not looks_like_question("the build passed on friday", punctuated=False)
 
 
 def test_a_question_answered_by_someone_else() -> None:

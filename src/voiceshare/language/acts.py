@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
-from voiceshare.language.text import straight_quotes
+from voiceshare.language.text import ends_asking, straight_quotes
 from voiceshare.model import Utterance
 from voiceshare.resources import model_file, models_dir
 
@@ -53,11 +53,6 @@ CONTEXT_WINDOW = 4
 DECISION = 0.5
 
 _TOKEN = re.compile(r"[a-z0-9']+(?:-(?=\s|$))?|\?|!|\.\.\.|\.|,|==|--")
-# Punctuated text whose sentence ends in a question mark (after a word, maybe inside quotes or
-# brackets) asks something. The models learnt MRDA's short units, where '?' settles it anyway,
-# and miss long questions in other exports: 79 of the 820 turns with a '?' in the 44
-# earnings21 calls ("..., and that satisfied your needs for the entire year?").
-_ENDS_ASKING = re.compile(r"\w[^\w?]{0,3}\?[\s\"'\u201d\u2019)\]]*$")
 
 
 def variant_name(punctuated: bool) -> str:
@@ -270,7 +265,10 @@ class ActClassifier:
                 else _rescale(scores[act], fast.thresholds[act])
                 for act in BINARY_ACTS
             }
-            if punctuated and _ENDS_ASKING.search(utterances[i].text):
+            # The models learnt MRDA's short units, where '?' settles it anyway, and miss long
+            # questions in other exports: 79 of the 820 turns with a '?' in the 44 earnings21
+            # calls ("..., and that satisfied your needs for the entire year?").
+            if punctuated and ends_asking(utterances[i].text):
                 rescaled["question"] = max(rescaled["question"], DECISION)
             is_question = rescaled["question"] >= DECISION
             typed = tuned if "question" in by_tuned else scores

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # One character for one, so that offsets into the straightened text fit the original.
 _STRAIGHT = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
@@ -13,3 +15,14 @@ def straight_quotes(text: str) -> str:
     MRDA's straight apostrophes and the phrase lists are written with them; to both, "don’t"
     (as word processors, Google Docs and some ASR services write it) is another word."""
     return text.translate(_STRAIGHT)
+
+
+# A question mark after a word, maybe inside quotes or brackets, ending the text; not a
+# transcriber's "(?)" or "[?]" marking a word they were unsure of.
+_ENDS_ASKING = re.compile(r"\w[^\w?(\[]{0,3}\?[\s\"')\]]*$")
+
+
+def ends_asking(text: str) -> bool:
+    """Whether punctuated `text` ends its last sentence with a question mark after a word
+    ("...for the entire year?", '"Is it?"'); a bare "?" or "(?)" asks nothing."""
+    return bool(_ENDS_ASKING.search(straight_quotes(text)))
