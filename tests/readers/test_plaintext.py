@@ -1,4 +1,4 @@
-"""Plain-text transcripts: `Name: text` lines, timestamped lines, and Otter/Rev blocks."""
+"""Plain-text transcripts: `Name: text` lines, timestamped lines, Otter/Rev blocks, Google Meet."""
 
 from __future__ import annotations
 
@@ -105,6 +105,72 @@ def test_details_at_the_top_are_meeting_details_not_speech() -> None:
     assert str(meeting.date) == "2024-03-05"
     assert meeting.attendees == ("Priya Shah", "Sam Lee", "Dana Ortiz", "Wei Chen")
     assert "Title" not in meeting.speaker_names
+
+
+# Google Meet's transcript, a Google Doc downloaded as plain text: a time mark every five
+# minutes on its own line (here one falls mid-sentence, as Meet puts them), the closing line,
+# and the note that the transcript is editable (at the top in some exports, the bottom in others).
+MEET = """\
+Design review (2024-02-08 16:06 GMT) - Transcript
+Attendees
+Priya Shah, Sam Lee, Dana Ortiz, Wei Chen
+Transcript
+This editable transcript was computer generated and might contain errors. People can also \
+change the text after it was created.
+00:00:00
+
+Priya Shah: Morning all. Let's start with the release.
+Sam Lee: The build is green, but the docs are behind and
+00:05:00
+
+Sam Lee: we may need another day for them.
+Dana Ortiz: I can help with the docs.
+
+00:10:00
+
+Priya Shah: Great, thanks Dana.
+Meeting ended after 00:12:31 👋
+
+This editable transcript was computer generated and might contain errors. People can also \
+change the text after it was created.
+"""
+
+
+def test_google_meet_transcript_reads_its_details_and_leaves_out_its_marks() -> None:
+    """Meet's title, date and attendee list are the meeting's details and its closing line its
+    length; the time marks and the editable-transcript note are nobody's speech."""
+    meeting = _read(MEET)
+    assert [(u.speaker, u.text) for u in meeting.utterances] == [
+        ("Priya Shah", "Morning all. Let's start with the release."),
+        ("Sam Lee", "The build is green, but the docs are behind and"),
+        ("Sam Lee", "we may need another day for them."),
+        ("Dana Ortiz", "I can help with the docs."),
+        ("Priya Shah", "Great, thanks Dana."),
+    ]
+    assert meeting.title == "Design review"
+    assert str(meeting.date) == "2024-02-08"
+    assert meeting.attendees == ("Priya Shah", "Sam Lee", "Dana Ortiz", "Wei Chen")
+    assert meeting.duration_s == 12 * 60 + 31
+    assert meeting.warnings == ()
+
+
+def test_google_meet_transcript_converted_to_markdown() -> None:
+    """The same transcript with the headings and note marked up as a Markdown conversion
+    writes them reads the same."""
+    marked = (
+        MEET.replace("Design review", "## Design review")
+        .replace("Attendees", "### Attendees")
+        .replace("This editable", "#### _This editable")
+        .replace("after it was created.", "after it was created._")
+        .replace("Meeting ended", "### Meeting ended")
+    )
+    plain, converted = _read(MEET), _read(marked, "meeting.md")
+    assert converted.utterances == plain.utterances
+    assert (converted.title, converted.attendees, converted.duration_s) == (
+        plain.title,
+        plain.attendees,
+        plain.duration_s,
+    )
 
 
 def test_a_colon_phrase_inside_a_paragraph_is_text_not_a_speaker() -> None:

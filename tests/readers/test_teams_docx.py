@@ -1,4 +1,4 @@
-"""Teams transcripts saved as Word: today's headings, the older `-->` layout, `Name: text`."""
+"""Word transcripts: Teams (today's headings, the older `-->` layout), `Name: text`, Meet."""
 
 from __future__ import annotations
 
@@ -83,6 +83,29 @@ NAMED = [
     "Ben Okafor: Happy to be here.",
     "It's been a busy year.",
     "Alice Moreau: Let's begin.",
+]
+
+
+# Google Meet's transcript downloaded from Google Docs as Word: a time mark every five minutes
+# in a paragraph of its own, one of them under a short unnamed paragraph (which, with a name
+# and a time, would look like a Teams heading).
+MEET = [
+    "Design review (2024-02-08 16:06 GMT) - Transcript",
+    "Attendees",
+    "Priya Shah, Sam Lee, Dana Ortiz, Wei Chen",
+    "Transcript",
+    "This editable transcript was computer generated and might contain errors. People can "
+    "also change the text after it was created.",
+    "00:00:00",
+    "Priya Shah: Morning all. Let's start with the release.",
+    "Sam Lee: The build is green.",
+    "Thanks.",
+    "00:05:00",
+    "Dana Ortiz: I can help with the docs.",
+    "Because I wrote them.",
+    "00:10:00",
+    "Priya Shah: Great, thanks Dana.",
+    "Meeting ended after 00:12:31 👋",
 ]
 
 
@@ -184,6 +207,24 @@ def test_generic_word_transcript_with_name_prefixes() -> None:
     ]
     assert meeting.title == "Interview, 5 March 2024"
     assert not meeting.is_timed
+
+
+def test_google_meet_transcript_saved_as_word() -> None:
+    """Meet's title, date, attendee list and closing line are the meeting's details; its time
+    marks are nobody's speech, and a short paragraph above one is not a Teams heading."""
+    meeting = _read(MEET)
+    assert [(u.speaker, u.text) for u in meeting.utterances] == [
+        ("Priya Shah", "Morning all. Let's start with the release."),
+        ("Sam Lee", "The build is green."),
+        ("Sam Lee", "Thanks."),
+        ("Dana Ortiz", "I can help with the docs."),
+        ("Dana Ortiz", "Because I wrote them."),
+        ("Priya Shah", "Great, thanks Dana."),
+    ]
+    assert meeting.title == "Design review"
+    assert str(meeting.date) == "2024-02-08"
+    assert meeting.attendees == ("Priya Shah", "Sam Lee", "Dana Ortiz", "Wei Chen")
+    assert meeting.duration_s == 12 * 60 + 31
 
 
 def test_detected_by_content_whatever_the_extension(write) -> None:  # type: ignore[no-untyped-def]

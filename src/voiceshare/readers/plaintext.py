@@ -12,6 +12,10 @@
 
 A few `Key: value` lines at the top (Title, Date, Attendees, Duration...) are read as the
 meeting's details, not as speech, and Otter's `Transcribed by https://otter.ai` footer is dropped.
+Google Meet's transcript (a Google Doc, downloaded as text) is layout (a) with furniture of its
+own, read as details too: the title `<meeting> (2024-02-08 16:06 GMT) - Transcript`, `Attendees`
+over a line naming everyone who joined, a note that the transcript is editable, a time mark
+(`00:05:00`) on its own line every five minutes and `Meeting ended after 00:36:54`.
 
 Times. Layouts (b) and (c) usually say only when each utterance *starts*. The end of such an
 utterance is then estimated as the next later start: that counts the pause before the next
@@ -204,15 +208,74 @@ def iso_date(value: str) -> str | None:
     return None
 
 
+# Google Meet's furniture (see the module notes); Markdown conversions add `#`, `*` and `_`.
+_MEET_TITLE = re.compile(
+    r"^(?P<title>.*?)\s*(?:\((?P<date>\d{4}-\d{2}-\d{2})[^)]*\))?\s+[-–]\s+Transcript$"
+)
+_TIME_MARK = re.compile(r"^\d{1,2}:\d{2}:\d{2}$")
+_MEET_ENDED = re.compile(r"(?i)^meeting ended after (?P<clock>\d{1,2}:\d{2}:\d{2})(?:\W|$)")
+_MEET_NOTE = re.compile(r"(?i)^this editable transcript was computer generated\b")
+_LIST_HEADINGS = {"attendees": "attendees", "participants": "attendees", "transcript": ""}
+
+
+def _undecorated(line: str) -> str:
+    return line.strip().strip("#*_ \t").strip()
+
+
+def meet_furniture(line: str) -> tuple[bool, float | None]:
+    """Whether `line` is Google Meet's layout rather than speech (a time mark on its own line,
+    the closing `Meeting ended after 00:36:54`, the note that the transcript is editable),
+    with the meeting's length when the line states it."""
+    line = _undecorated(line)
+    if _TIME_MARK.match(line) or _MEET_NOTE.match(line):
+        return True, None
+    ended = _MEET_ENDED.match(line)
+    if ended:
+        return True, parse_clock(ended["clock"])
+    return False, None
+
+
+def is_meet_transcript(lines: Sequence[str]) -> bool:
+    """Whether `lines` carry Google Meet's title, closing line or note."""
+    return any(
+        meet_title(line) is not None or (meet_furniture(line)[0] and not _TIME_MARK.match(line))
+        for line in lines
+    )
+
+
+def meet_title(line: str) -> tuple[str, str | None] | None:
+    """`(title, ISO date or None)` from Meet's `<meeting> (2024-02-08 16:06 GMT) - Transcript`."""
+    match = _MEET_TITLE.match(_undecorated(line))
+    if match is None or not match["title"]:
+        return None
+    return match["title"], iso_date(match["date"]) if match["date"] else None
+
+
 @dataclass
-class _Details:
+class Details:
+    """What the lines before the speech say about the meeting (see `take`)."""
+
     title: str | None = None
     date: str | None = None
     attendees: list[str] = field(default_factory=list)
     duration_s: float | None = None
+    listing: str | None = None  # the list a heading alone on its line (`Attendees`) announced
 
     def take(self, line: str) -> bool:
-        """Record `line` if it is a `Key: value` detail line; False when it is not one."""
+        """Record `line` if it is a detail line (`Key: value`, or Meet's `Attendees` heading,
+        the list on the line after it, and its title); False when it is not one."""
+        listing, self.listing = self.listing, None
+        if listing == "attendees" and split_speaker(line) is None:
+            self.add_attendees(line)
+            return True
+        heading = _undecorated(line).casefold()
+        if heading in _LIST_HEADINGS:
+            self.listing = _LIST_HEADINGS[heading] or None
+            return True
+        titled = meet_title(line) if self.title is None else None
+        if titled is not None:
+            self.title, self.date = titled[0], self.date or titled[1]
+            return True
         match = _META_LINE.match(line)
         if match is None:
             return False
@@ -228,11 +291,15 @@ class _Details:
         elif kind == "date":
             self.date = self.date or iso_date(value)
         elif kind == "attendees":
-            parts = re.split(r"\s*[,;]\s*|\s+and\s+", value)
-            self.attendees.extend(p.strip() for p in parts if p.strip())
+            self.add_attendees(value)
+            self.listing = None if value else "attendees"
         elif kind == "duration":
             self.duration_s = self.duration_s or parse_duration(value)
         return True
+
+    def add_attendees(self, value: str) -> None:
+        parts = re.split(r"\s*[,;]\s*|\s+and\s+", value)
+        self.attendees.extend(p.strip() for p in parts if p.strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +376,7 @@ class _Detection:
 def _content_lines(lines: Sequence[str]) -> list[str]:
     """Lines with the top-of-file details and Otter's footer taken out ('' for blank lines)."""
     result: list[str] = []
-    details = _Details()
+    details = Details()
     seen = 0
     for raw in lines:
         line = raw.strip()
@@ -318,7 +385,7 @@ def _content_lines(lines: Sequence[str]) -> list[str]:
             # Details come in the first few lines, perhaps after a title line.
             if seen <= _PREAMBLE_LINES and details.take(line):
                 continue
-        if _OTTER_FOOTER.match(line):
+        if _OTTER_FOOTER.match(line) or meet_furniture(line)[0]:
             continue
         result.append(line)
     return result
@@ -507,7 +574,7 @@ def read(source: Source) -> Parsed:
             "has no lines in a transcript layout voiceshare knows "
             "(`Name: text`, `[00:01:02] Name: text`, or `Name  0:03` headers)"
         )
-    details = _Details()
+    details = Details()
     blocks, skipped = _parse(lines, detection.style, details)
     if skipped:
         source.warn(f"{skipped} line(s) before the first speaker were not read as speech")
@@ -542,7 +609,7 @@ def _name_counts(lines: Sequence[str], style: Style) -> Counter[str]:
     return counts
 
 
-def _parse(lines: Sequence[str], style: Style, details: _Details) -> tuple[list[Block], int]:
+def _parse(lines: Sequence[str], style: Style, details: Details) -> tuple[list[Block], int]:
     """The utterances of `lines` in `style`, and how many preamble lines were skipped.
 
     A prefix or header whose name occurs only once in the file counts inside a paragraph only
@@ -563,6 +630,10 @@ def _parse(lines: Sequence[str], style: Style, details: _Details) -> tuple[list[
             paragraph_start = True
             continue
         if _OTTER_FOOTER.match(line):
+            continue
+        furniture, length_s = meet_furniture(line) if style == "named" else (False, None)
+        if furniture:
+            details.duration_s = details.duration_s or length_s
             continue
         if not drafts and len(preamble) < _PREAMBLE_LINES and details.take(line):
             continue
@@ -625,14 +696,14 @@ def _start(
 def blocks_to_parsed(
     source: Source,
     blocks: Sequence[Block],
-    details: _Details | None = None,
+    details: Details | None = None,
     *,
     title: str | None = None,
     date: str | None = None,
     stated_duration_s: float | None = None,
 ) -> Parsed:
     """Turn found blocks into `Parsed`: names, anonymous codes, empty blocks, estimated ends."""
-    details = details or _Details()
+    details = details or Details()
     any_named = any(b.speaker for b in blocks)
     anonymous: dict[str, bool] = {}
     kept: list[Block] = []
@@ -698,7 +769,8 @@ def _with_estimated_ends(source: Source, blocks: Sequence[Block]) -> list[Uttera
 
 SPEC = ReaderSpec(
     name="plaintext",
-    description="a plain-text transcript (`Name: text`, `[00:01:02] Name: text`, Otter/Rev blocks)",
+    description="a plain-text transcript (`Name: text`, `[00:01:02] Name: text`, Otter/Rev "
+    "blocks, Google Meet)",
     extensions=("txt", "text", "md"),
     sniff=sniff,
     read=read,

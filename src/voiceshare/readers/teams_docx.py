@@ -8,7 +8,8 @@ Layouts, detected per document:
   start times; ends are estimated as in the plain-text reader (see `plaintext`).
 - Teams before 2022 (and Stream): `0:0:0.0 --> 0:0:5.320`, the speaker's name, the text;
   or a WebVTT cue pasted into the document (`<v Name>text</v>`). These have real end times.
-- Any Word document whose paragraphs are `Name: text`.
+- Any Word document whose paragraphs are `Name: text`, Google Meet's transcript among them (its
+  title, attendee list, time marks and closing line are read as in `plaintext`).
 
 A damaged or cut-off document is read from what remains of its text (with a warning) when the
 text part can still be found in the archive.
@@ -28,9 +29,12 @@ from voiceshare.readers._base import Parsed, ReaderSpec
 from voiceshare.readers._source import Source
 from voiceshare.readers.plaintext import (
     Block,
+    Details,
     blocks_to_parsed,
     clock,
+    is_meet_transcript,
     iso_date,
+    meet_furniture,
     parse_duration,
     parse_header,
     plausible_name,
@@ -77,14 +81,19 @@ def read(source: Source) -> Parsed:
             "is a Word document without a transcript in it (voiceshare reads Teams "
             "transcripts, with `Name   0:03` headings, and paragraphs like `Name: text`)"
         )
-    title, date, duration, body = _preamble(lines, layout)
+    details = Details()
+    title, date, duration, body = _preamble(lines, layout, details)
     if layout == "arrows":
         blocks = _arrow_blocks(body)
     elif layout == "blocks":
         blocks = _heading_blocks(body)
     else:
         blocks = _named_blocks(paragraphs)
-    return blocks_to_parsed(source, blocks, title=title, date=date, stated_duration_s=duration)
+        ended = (meet_furniture(line)[1] for line in body)
+        duration = duration or next((s for s in ended if s is not None), None)
+    return blocks_to_parsed(
+        source, blocks, details, title=title, date=date, stated_duration_s=duration
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,10 +197,16 @@ def _layout(lines: Sequence[str]) -> str | None:
     arrows = sum(1 for line in lines if _ARROW.match(line))
     if arrows >= 2:
         return "arrows"
-    if sum(1 for i in range(len(lines)) if _heading(lines, i) is not None) >= 2:
-        return "blocks"
     named = [p for p in (split_speaker(line) for line in lines) if p is not None]
-    if len(named) >= 2 and len(named) >= 0.3 * len(lines):
+    # Meet's time marks under a short unnamed paragraph ("Thanks." / "00:05:00") look like
+    # name-and-time headings.
+    meet = len(named) >= 2 and is_meet_transcript(lines)
+    if not meet and sum(1 for i in range(len(lines)) if _heading(lines, i) is not None) >= 2:
+        return "blocks"
+    # Counted from the first named line (a title page may come before it), furniture left out.
+    first = next((i for i, line in enumerate(lines) if split_speaker(line) is not None), 0)
+    body = [line for line in lines[first:] if not meet_furniture(line)[0]]
+    if len(named) >= 2 and len(named) >= 0.3 * len(body):
         return "named"
     return None
 
@@ -217,9 +232,10 @@ def _capitalised(name: str) -> bool:
 
 
 def _preamble(
-    lines: list[str], layout: str
+    lines: list[str], layout: str, details: Details
 ) -> tuple[str | None, str | None, float | None, list[str]]:
-    """Title, date, duration from the lines before the first turn; the rest of the lines."""
+    """Title, date, duration from the lines before the first turn; the rest of the lines.
+    Detail lines (`Key: value`, Meet's title and attendee list) go into `details`."""
     first = len(lines)
     for index in range(len(lines)):
         if layout == "arrows" and _ARROW.match(lines[index]):
@@ -234,7 +250,11 @@ def _preamble(
     title = date = None
     duration = None
     for line in lines[:first]:
-        if _EVENT.match(line) or line.upper() == "WEBVTT":
+        if _EVENT.match(line) or line.upper() == "WEBVTT" or meet_furniture(line)[0]:
+            continue
+        if details.take(line):
+            title, date = title or details.title, date or details.date
+            duration = duration or details.duration_s
             continue
         if duration is None and re.search(r"\d\s*[hms]\b", line):
             duration = parse_duration(line)
@@ -307,7 +327,7 @@ def _named_blocks(paragraphs: Sequence[str]) -> list[Block]:
     blocks: list[Block] = []
     for paragraph in paragraphs:
         text = " ".join(paragraph.split())
-        if not text or _EVENT.match(text):
+        if not text or _EVENT.match(text) or meet_furniture(text)[0]:
             continue
         named = split_speaker(text)
         if named is not None:
@@ -319,7 +339,7 @@ def _named_blocks(paragraphs: Sequence[str]) -> list[Block]:
 
 SPEC = ReaderSpec(
     name="teams-docx",
-    description="a Microsoft Teams transcript or other transcript saved as Word (.docx)",
+    description="a Microsoft Teams or Google Meet transcript, or another saved as Word (.docx)",
     extensions=("docx",),
     sniff=sniff,
     read=read,
