@@ -391,6 +391,50 @@ def test_rhetorical_questions_are_never_unanswered() -> None:
     assert report.speaker("Greg Halvorsen").questions_unanswered == 0
 
 
+def test_a_question_the_asker_answers_at_once_is_rhetorical_not_unanswered() -> None:
+    """A presenter's "Does it need a server? No." and "What happens when the upload fails?
+    The upload starts again..." are asked for effect: rhetorical, so neither counts as
+    unanswered nor as passed over when the presenter moves on."""
+    report = analyze(
+        meeting(
+            ("Dana Ortiz", 0, 6, "The export runs every night. Does it need a server? No."),
+            ("Dana Ortiz", 6.2, 8, "What happens when the upload fails?"),
+            ("Dana Ortiz", 8.3, 14, "The upload starts again from the last chunk it sent."),
+            ("Dana Ortiz", 14.2, 18, "Anyway, let's move on to the dashboard."),
+        )
+    )
+    assert [q.question_type for q in report.questions] == ["rhetorical", "rhetorical"]
+    assert report.speaker("Dana Ortiz").questions_unanswered == 0
+    assert report.dismissals == ()
+
+
+def test_a_question_put_to_others_or_not_known_is_not_answered_by_its_asker() -> None:
+    """ "What do you think...? I think..." asks the others, and "...? I don't remember..."
+    is no answer: when nobody else answers, both stay unanswered."""
+    report = analyze(
+        meeting(
+            ("Dana Ortiz", 0, 5, "What do you think about the upload? I think it is slow."),
+            ("Dana Ortiz", 5.2, 7, "And what are the dots on the chart?"),
+            ("Dana Ortiz", 7.3, 10, "I don't remember what the dots were."),
+            ("Sam Lee", 12, 16, "Anyway, let's move on to the dashboard."),
+        )
+    )
+    assert [q.question_type for q in report.questions] == ["open", "wh"]
+    assert report.speaker("Dana Ortiz").questions_unanswered == 2
+
+
+def test_another_persons_answer_counts_though_the_asker_answered_too() -> None:
+    """The asker's own "Yes, I think so." does not hide Sam's answer."""
+    report = analyze(
+        meeting(
+            ("Dana Ortiz", 0, 4, "Is the build green again? Yes, I think so."),
+            ("Sam Lee", 4.5, 8, "It is, it passed an hour ago after the fix."),
+        )
+    )
+    assert report.questions[0].answered_by == "Sam Lee"
+    assert report.questions[0].question_type == "yes_no"
+
+
 def test_the_reply_the_answer_search_stops_at_is_embedded_however_far_on() -> None:
     """The question and the reply where the search for its answer stops are embedded (for how
     alike they are) even when the asker went on for six more lines first; those short lines,

@@ -316,6 +316,8 @@ def analyze_language(
                 addressee = None
             if qtype != "rhetorical":
                 answer, moved_on = _answer(ctx, index, qtype, model)
+                if answer is None and _answers_itself(ctx, index, qtype):
+                    qtype, moved_on = "rhetorical", None
                 if answer is None and moved_on is not None:
                     mover = ordered[moved_on]
                     dismissals.append(
@@ -622,6 +624,59 @@ _SHORT_ANSWERS = frozenset(
 
 
 _LEADING_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "oh", "well", "okay", "ok"})
+
+
+# A question the asker answers at once, as a presenter does ("Cool? Yes.", "What is the
+# point? The point is that...", "Why? Because..."), is asked for effect: rhetorical, not
+# unanswered, when nobody else answers it. Not one put to someone ("What do you think? I
+# think..."), nor one followed by not knowing ("What are the dots? I don't remember...").
+_OWN_YES_NO = re.compile(r"^\W*(?:(?:um|uh|well|oh)\W+)*(?:yes|yeah|yep|yup|no|nope)\b", re.I)
+_TO_OTHERS = frozenset(
+    "you your you're you've you'd you'll y'all anybody anyone everybody everyone somebody "
+    "someone guys folks".split()
+)
+_NOT_KNOWING = re.compile(
+    r"\b(?:don't|do not|didn't|did not) (?:know|remember)\b|\bnot sure\b|\bno idea\b"
+    r"|\bwonder\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"\S.*?(?:[.?!]+(?=\s|$)|$)", re.DOTALL)
+
+
+def _answers_itself(ctx: Context, index: int, qtype: str) -> bool:
+    """Whether the asker answers the question at `index` in the sentence they say next."""
+    if ctx.addressees[index] is not None or ctx.rule_acts[index].proposal:
+        return False
+    asked = ctx.scores[index].question_text or ctx.ordered[index].text
+    said = words(asked)
+    if not said or _TO_OTHERS & set(said):
+        return False
+    after = _asker_goes_on(ctx, index, asked)
+    if after is None or after.rstrip().endswith("?") or _NOT_KNOWING.search(after):
+        return False
+    if qtype in ("yes_no", "declarative"):
+        return bool(_OWN_YES_NO.match(after))
+    if qtype != "wh":
+        return False
+    if "why" in said[:3] and words(after)[:1] == ["because"]:
+        return True
+    return bool(_content_words(asked) & _content_words(after))
+
+
+def _asker_goes_on(ctx: Context, index: int, asked: str) -> str | None:
+    """The first sentence the asker says after the question at `index`: later in the same
+    utterance, or in their next one when nobody else speaks first and they go straight on."""
+    question = ctx.ordered[index]
+    text = straight_quotes(question.text)
+    at = text.rfind(straight_quotes(asked)) if asked in question.text else -1
+    rest = text[at + len(asked) :] if at >= 0 else ""
+    if not rest.strip() and index + 1 < len(ctx.ordered):
+        following = ctx.ordered[index + 1]
+        gap_s = _delay(question, following)
+        if following.speaker == question.speaker and (gap_s is None or gap_s <= 1.0):
+            rest = following.text
+    first = _SENTENCE.search(rest)
+    return first.group(0) if first else None
 
 
 def _short_answer(text: str) -> bool:

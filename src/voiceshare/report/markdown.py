@@ -204,6 +204,7 @@ def _questions(report: MeetingReport) -> list[str]:
         "",
         "A question is answered when someone else takes it up in their reply; it goes "
         "unanswered when nobody does, or the conversation moves on. Rhetorical questions "
+        '(among them those the asker answers at once: "Does it need a server? No.") '
         "expect no answer and are not counted as unanswered.",
         "",
         f"_{status.note}_",
