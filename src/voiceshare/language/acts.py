@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
+from voiceshare.language.rules import agreeing_no
 from voiceshare.language.text import ends_asking, straight_quotes
 from voiceshare.model import Utterance
 from voiceshare.resources import model_file, models_dir
@@ -234,7 +235,8 @@ class ActClassifier:
         """One `ActScores` per utterance, or per position in `indices` when given;
         `utterances` are a meeting's, in time order (the neighbours are context).
         `punctuated` picks the model for the kind of text; in punctuated text an utterance
-        ending in a question mark is a question whatever the model says."""
+        ending in a question mark is a question whatever the model says, and a "no" that
+        thanks or agrees ("No, thank you so much.") is never a rejection."""
         variant = variant_name(punctuated)
         fast = self._fast[variant]
         chosen = range(len(utterances)) if indices is None else indices
@@ -270,6 +272,10 @@ class ActClassifier:
             # calls ("..., and that satisfied your needs for the entire year?").
             if punctuated and ends_asking(utterances[i].text):
                 rescaled["question"] = max(rescaled["question"], DECISION)
+            # "No, thank you so much." thanks; the models, trained on few of these, took the
+            # "no" for a refusal (3 of 3 on MRDA validation).
+            if agreeing_no(utterances[i].text):
+                rescaled["rejection"] = min(rescaled["rejection"], DECISION / 2)
             is_question = rescaled["question"] >= DECISION
             typed = tuned if "question" in by_tuned else scores
             results.append(

@@ -102,6 +102,21 @@ INVITATIONS = (
 )  # fmt: skip
 
 _NOT_REJECTIONS = ("no problem", "no worries", "no no that's fine", "no doubt", "no rush")
+# "No, thank you so much.", "No, that's a great point.", "No, totally.": a "no" opening thanks
+# or agreement is a way of saying them, not a refusal. "No, absolutely not." refuses.
+_AGREEMENTS = (
+    "i agree", "agreed", "exactly", "totally", "absolutely", "definitely", "of course",
+    "for sure", "you're right", "that's right", "that's true", "that's fair", "fair enough",
+    "that's great", "that's good", "that's a good", "that's a great", "great", "perfect",
+    "sure", "right", "appreciate", "i appreciate", "much appreciated",
+)  # fmt: skip
+_AGREEING_NO = re.compile(
+    r"^\W*(?:(?:well|oh|um|uh)\W+)*(?:no|nope|nah)(?:\W+no)*[\s,.!-]+(?:"
+    + "|".join(re.escape(p) for p in sorted({*ACKNOWLEDGEMENTS, *_AGREEMENTS}, key=len)[::-1])
+    + r")\b(?P<rest>[^.!?;,]*)",
+    re.IGNORECASE,
+)
+_NEGATIVE = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 _WEAK_ACCEPTANCES = frozenset({"yes", "yeah", "yep", "sure", "okay", "right", "fine", "correct"})
 
 WH_WORDS = frozenset({"what", "why", "who", "whom", "whose", "where", "when", "which", "how"})
@@ -210,7 +225,9 @@ class RuleMatcher:
             if label in acts and not any(s == first_word for s, _ in starts[label]):
                 acts.discard(label)
         opening = " ".join(t.lower_ for t in words[:3])
-        if "rejection" in acts and opening.startswith(_NOT_REJECTIONS):
+        if "rejection" in acts and (
+            opening.startswith(_NOT_REJECTIONS) or agreeing_no(doc[first_word:].text)
+        ):
             acts.discard("rejection")
         if "acceptance" in acts and len(words) > 6:
             # "Okay, so..." or "Yeah, I think..." opens a turn rather than accepting something.
@@ -501,6 +518,12 @@ def question_type(text: str, punctuated: bool) -> str:
     if body[0] in AUXILIARIES or any(w in AUXILIARIES for w in body[:2]):
         return "yes_no"
     return "declarative"
+
+
+def agreeing_no(text: str) -> bool:
+    """Whether `text` opens with a "no" that thanks or agrees ("No, thank you so much.")."""
+    match = _AGREEING_NO.match(straight_quotes(text))
+    return match is not None and not _NEGATIVE.search(match["rest"])
 
 
 def looks_like_question(text: str, punctuated: bool) -> bool:
