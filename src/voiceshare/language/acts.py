@@ -236,7 +236,7 @@ class ActClassifier:
         `utterances` are a meeting's, in time order (the neighbours are context).
         `punctuated` picks the model for the kind of text; in punctuated text an utterance
         ending in a question mark is a question whatever the model says, and a "no" that
-        thanks or agrees ("No, thank you so much.") is never a rejection."""
+        praises or agrees ("No, that's a great point.") is never a rejection."""
         variant = variant_name(punctuated)
         fast = self._fast[variant]
         chosen = range(len(utterances)) if indices is None else indices
@@ -272,8 +272,8 @@ class ActClassifier:
             # calls ("..., and that satisfied your needs for the entire year?").
             if punctuated and ends_asking(utterances[i].text):
                 rescaled["question"] = max(rescaled["question"], DECISION)
-            # "No, thank you so much." thanks; the models, trained on few of these, took the
-            # "no" for a refusal (3 of 3 on MRDA validation).
+            # "No, that's a great point." agrees; the models, trained on few of these, took
+            # the "no" for a refusal (3 of 3 on MRDA validation).
             if agreeing_no(utterances[i].text):
                 rescaled["rejection"] = min(rescaled["rejection"], DECISION / 2)
             is_question = rescaled["question"] >= DECISION

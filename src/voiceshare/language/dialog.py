@@ -783,11 +783,12 @@ def _asks_about_proposal(question: str | None) -> bool:
     return bool(_PROPOSAL.search(question) or _OPINION.search(question))
 
 
-# A "no" that declines an offer politely ("No thanks.", "No, I'm alright, thanks"): the
-# phrase ends its sentence or clause, so "No, thanks to your bug..." is not one.
+# A "no" that declines an offer or thanks politely ("No thanks.", "No, I'm alright, thanks",
+# "No, thank you so much."): the phrase ends its sentence or clause, so "No, thanks to your
+# bug..." is not one.
 _DECLINE = re.compile(
     r"^\W*(?:(?:well|uh|um|er|erm|oh|mm)\W+)*(?:(?:no|nope|nah)\W+)+"
-    r"(?:thanks|thank you|ta|i'm (?:fine|good|alright|all right|okay|ok)"
+    r"(?:(?:thanks|thank you)(?: (?:so|very) much)?|ta|i'm (?:fine|good|alright|all right|okay|ok)"
     r"|you're (?:alright|all right|fine)|it's (?:alright|all right))"
     r"(?:\s*[,.!;]|\s*$)",
     re.IGNORECASE,
@@ -795,8 +796,9 @@ _DECLINE = re.compile(
 
 
 def _declines(reply: str) -> bool:
-    """Whether `reply` declines an offer politely: a "no", then thanks or "I'm fine"."""
-    return bool(_DECLINE.match(straight_quotes(reply)))
+    """Whether a sentence of `reply` declines an offer or thanks politely: a "no", then
+    thanks or "I'm fine" ("No thanks, I've got them.", "Got it. No, thank you so much.")."""
+    return any(_DECLINE.match(s) for s in _SENTENCE.findall(straight_quotes(reply)))
 
 
 # Words that make a statement negative, and the "no"s that can agree with one.

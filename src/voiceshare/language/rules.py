@@ -102,8 +102,10 @@ INVITATIONS = (
 )  # fmt: skip
 
 _NOT_REJECTIONS = ("no problem", "no worries", "no no that's fine", "no doubt", "no rush")
-# "No, thank you so much.", "No, that's a great point.", "No, totally.": a "no" opening thanks
-# or agreement is a way of saying them, not a refusal. "No, absolutely not." refuses.
+# "No, that's a great point.", "No, totally.": a "no" opening praise or agreement is a way of
+# saying it, not a refusal. "No, absolutely not." refuses. "No thanks" stays a refusal (of an
+# offer, which dismisses nobody: see `dialog._declines`).
+_PRAISE = tuple(p for p in ACKNOWLEDGEMENTS if not p.startswith("thank"))
 _AGREEMENTS = (
     "i agree", "agreed", "exactly", "totally", "absolutely", "definitely", "of course",
     "for sure", "you're right", "that's right", "that's true", "that's fair", "fair enough",
@@ -112,7 +114,7 @@ _AGREEMENTS = (
 )  # fmt: skip
 _AGREEING_NO = re.compile(
     r"^\W*(?:(?:well|oh|um|uh)\W+)*(?:no|nope|nah)(?:\W+no)*[\s,.!-]+(?:"
-    + "|".join(re.escape(p) for p in sorted({*ACKNOWLEDGEMENTS, *_AGREEMENTS}, key=len)[::-1])
+    + "|".join(re.escape(p) for p in sorted({*_PRAISE, *_AGREEMENTS}, key=len)[::-1])
     + r")\b(?P<rest>[^.!?;,]*)",
     re.IGNORECASE,
 )
@@ -521,7 +523,7 @@ def question_type(text: str, punctuated: bool) -> str:
 
 
 def agreeing_no(text: str) -> bool:
-    """Whether `text` opens with a "no" that thanks or agrees ("No, thank you so much.")."""
+    """Whether `text` opens with a "no" that praises or agrees ("No, that's a great point.")."""
     match = _AGREEING_NO.match(straight_quotes(text))
     return match is not None and not _NEGATIVE.search(match["rest"])
 
