@@ -8,13 +8,17 @@ import re
 _STRAIGHT = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
 )
+_CURLY = re.compile("[\u2018\u2019\u02bc\u201c\u201d]")
 
 
 def straight_quotes(text: str) -> str:
     """`text` with curly quotes and apostrophes made straight. The models learnt "don't" from
     MRDA's straight apostrophes and the phrase lists are written with them; to both, "don’t"
     (as word processors, Google Docs and some ASR services write it) is another word."""
-    return text.translate(_STRAIGHT)
+    # Most text has none, and looking costs less than translating.
+    if _CURLY.search(text):
+        return text.translate(_STRAIGHT)
+    return text
 
 
 # A question mark after a word, maybe inside quotes or brackets, ending the text; not a
