@@ -9,7 +9,12 @@ import pytest
 
 from tests.helpers import meeting
 from voiceshare.analysis import analyze
-from voiceshare.language.rules import RuleMatcher, looks_like_question, question_type
+from voiceshare.language.rules import (
+    RuleMatcher,
+    agreeing_no,
+    looks_like_question,
+    question_type,
+)
 from voiceshare.readers import read_meeting
 
 PEOPLE = ["Noor Haddad", "Greg Halvorsen", "Jonas Becker", "Amara Okonkwo", "Priya Raman"]
@@ -223,6 +228,8 @@ def test_the_fallback_rule_takes_a_question_mark_after_a_word() -> None:
     or a lone "?", asks nothing. Unpunctuated text asks with a wh-word or an auxiliary first."""
     assert looks_like_question("Are we shipping on Friday?", punctuated=True)
     assert looks_like_question('She said "is it ready?"', punctuated=True)
+    assert looks_like_question("Really??", punctuated=True)
+    assert looks_like_question("Are you sure ...?", punctuated=True)
     assert looks_like_question("(Did the build pass?) ", punctuated=True)
     assert not looks_like_question("It was the Brandt (?) account.", punctuated=True)
     assert not looks_like_question("We met the Brandt people (?)", punctuated=True)
@@ -331,6 +338,29 @@ def test_a_no_that_thanks_or_agrees_dismisses_nobody(tier: str) -> None:
     agrees, refuses = report.utterances[3], report.utterances[5]
     assert "rejection" not in agrees.acts and "rejection" in refuses.acts
     assert [(d.utterance_id, d.kind) for d in report.dismissals] == [("5", "rejection")]
+
+
+def test_which_noes_agree() -> None:
+    """A "no" opening praise or agreement that nothing takes back agrees; one followed by a
+    negation, a "but", or a word that goes on to say something else refuses."""
+    for agreeing in ("No, that's a great point.", "no of course", "No, definitely.", "No, totally"):
+        assert agreeing_no(agreeing), agreeing
+    for refusing in (
+        "No.",
+        "No, absolutely not.",
+        "No, right now it's the wrong time.",
+        "No, exactly the opposite.",
+        "No, great point, but I disagree.",
+        "No, thank you.",  # declines: a rejection of an offer, which dismisses nobody
+    ):
+        assert not agreeing_no(refusing), refusing
+
+
+def test_names_with_curly_apostrophes_are_found() -> None:
+    """ "Thanks, D\u2019Arcy." thanks D\u2019Arcy Lee, written either way."""
+    matcher = RuleMatcher(["D\u2019Arcy Lee", "Ben Ode"])
+    for text in ("Thanks, D\u2019Arcy.", "Thanks, D'Arcy."):
+        assert matcher.analyse([text])[0].acknowledged == ("D\u2019Arcy Lee",)
 
 
 def test_an_idea_restated_later_without_credit_is_an_uncredited_echo() -> None:
@@ -563,6 +593,12 @@ def test_declining_an_offer_dismisses_nobody() -> None:
     )
     assert "rejection" in report.utterances[1].acts
     assert report.dismissals == ()
+    for reply in ("No. Thank you.", "Okay. No, thank you so much, I've got them."):
+        offer = meeting(
+            ("Noor Haddad", 0, 4, "I can take the release notes if you like."),
+            ("Greg Halvorsen", 4.4, 7, reply),
+        )
+        assert analyze(offer).dismissals == (), reply
 
 
 def test_a_question_of_its_own_after_an_idea_is_answered_by_a_no() -> None:

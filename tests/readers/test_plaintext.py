@@ -154,6 +154,23 @@ def test_google_meet_transcript_reads_its_details_and_leaves_out_its_marks() -> 
     assert meeting.warnings == ()
 
 
+def test_a_list_heading_takes_only_a_list_of_names() -> None:
+    """Under a `Participants` heading a sentence is not a list of people, and outside a Meet
+    transcript a time alone on its line is something said."""
+    meeting = _read(
+        "Participants\n\nSo, this is the plan.\nAnn Lee: Hi all.\nBo Kim: Hi.\n\n"
+        "Ann Lee: When does it start?\n\n10:45:00\n\nBo Kim: Great.\n"
+    )
+    assert meeting.attendees == ()
+    assert [u.text for u in meeting.utterances] == [
+        "Hi all.",
+        "Hi.",
+        "When does it start?",
+        "10:45:00",
+        "Great.",
+    ]
+
+
 def test_google_meet_transcript_converted_to_markdown() -> None:
     """The same transcript with the headings and note marked up as a Markdown conversion
     writes them reads the same."""

@@ -227,6 +227,23 @@ def test_google_meet_transcript_saved_as_word() -> None:
     assert meeting.duration_s == 12 * 60 + 31
 
 
+def test_teams_document_titled_transcript_keeps_its_headings() -> None:
+    """A Teams document whose title ends in " - Transcript", with two `Key: text` lines in
+    its turns, is still read by its headings."""
+    paragraphs = [
+        "Design review - Transcript",
+        "Ana Ruiz   0:03",
+        "Budget: we stay within it.",
+        "Ben Ode   0:09",
+        "Timeline: two more weeks.",
+        "Ana Ruiz   0:15",
+        "Agreed.",
+    ]
+    meeting = _read(paragraphs)
+    assert [u.speaker for u in meeting.utterances] == ["Ana Ruiz", "Ben Ode", "Ana Ruiz"]
+    assert meeting.utterances[0].start_s == 3
+
+
 def test_detected_by_content_whatever_the_extension(write) -> None:  # type: ignore[no-untyped-def]
     """A Teams .docx renamed (or without an extension) is still recognised."""
     assert read_meeting(write("transcript.bin", _docx(TEAMS))).format == "teams-docx"

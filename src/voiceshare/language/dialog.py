@@ -633,8 +633,10 @@ _LEADING_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm", "oh", "well"
 _OWN_YES_NO = re.compile(r"^\W*(?:(?:um|uh|well|oh)\W+)*(?:yes|yeah|yep|yup|no|nope)\b", re.I)
 _TO_OTHERS = frozenset(
     "you your you're you've you'd you'll y'all anybody anyone everybody everyone somebody "
-    "someone guys folks".split()
+    "someone guys folks we us our people".split()
 )
+# "Who can review the PR? I'd review it but I'm out." asks for a volunteer.
+_VOLUNTEERING = frozenset("can could will would wants want volunteer".split())
 _NOT_KNOWING = re.compile(
     r"\b(?:don't|do not|didn't|did not) (?:know|remember)\b|\bnot sure\b|\bno idea\b"
     r"|\bwonder\b",
@@ -649,7 +651,7 @@ def _answers_itself(ctx: Context, index: int, qtype: str) -> bool:
         return False
     asked = ctx.scores[index].question_text or ctx.ordered[index].text
     said = words(asked)
-    if not said or _TO_OTHERS & set(said):
+    if not said or _TO_OTHERS & set(said) or ("who" in said and _VOLUNTEERING & set(said)):
         return False
     after = _asker_goes_on(ctx, index, asked)
     if after is None or after.rstrip().endswith("?") or _NOT_KNOWING.search(after):
@@ -798,7 +800,9 @@ _DECLINE = re.compile(
 def _declines(reply: str) -> bool:
     """Whether a sentence of `reply` declines an offer or thanks politely: a "no", then
     thanks or "I'm fine" ("No thanks, I've got them.", "Got it. No, thank you so much.")."""
-    return any(_DECLINE.match(s) for s in _SENTENCE.findall(straight_quotes(reply)))
+    reply = straight_quotes(reply)
+    # The whole reply too: "No. Thank you." puts the no and the thanks in two sentences.
+    return bool(_DECLINE.match(reply)) or any(_DECLINE.match(s) for s in _SENTENCE.findall(reply))
 
 
 # Words that make a statement negative, and the "no"s that can agree with one.

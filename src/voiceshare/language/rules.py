@@ -112,13 +112,22 @@ _AGREEMENTS = (
     "that's great", "that's good", "that's a good", "that's a great", "great", "perfect",
     "sure", "right", "appreciate", "i appreciate", "much appreciated",
 )  # fmt: skip
+_AGREEMENT_PHRASES = sorted({p for p in (*_PRAISE, *_AGREEMENTS) if " " in p}, key=len)[::-1]
+_AGREEMENT_WORDS = sorted({p for p in (*_PRAISE, *_AGREEMENTS) if " " not in p})
+# A one-word agreement must end its clause: "No, right now..." and "No, exactly the opposite."
+# are no agreements.
 _AGREEING_NO = re.compile(
-    r"^\W*(?:(?:well|oh|um|uh)\W+)*(?:no|nope|nah)(?:\W+no)*[\s,.!-]+(?:"
-    + "|".join(re.escape(p) for p in sorted({*_PRAISE, *_AGREEMENTS}, key=len)[::-1])
-    + r")\b(?P<rest>[^.!?;,]*)",
+    r"^\W*(?:(?:well|oh|um|uh)\W+)*(?:no|nope|nah)(?:\W+no)*[\s,.!-]+(?:(?:"
+    + "|".join(re.escape(p) for p in _AGREEMENT_PHRASES)
+    + r")\b|(?:"
+    + "|".join(_AGREEMENT_WORDS)
+    + r")(?=\s*(?:[,.!;]|$)))(?P<rest>[^.!?;]*)",
     re.IGNORECASE,
 )
-_NEGATIVE = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+# What turns the sentence back into a refusal: "No, great point, but I disagree."
+_NEGATIVE = re.compile(
+    r"\b(?:not|never|no|but|however|though|although|disagree)\b|n't\b", re.IGNORECASE
+)
 _WEAK_ACCEPTANCES = frozenset({"yes", "yeah", "yep", "sure", "okay", "right", "fine", "correct"})
 
 WH_WORDS = frozenset({"what", "why", "who", "whom", "whose", "where", "when", "which", "how"})
@@ -332,7 +341,8 @@ def _name_variants(people: Iterable[str]) -> dict[str, str]:
     """Lower-case full names and unambiguous first names -> the person."""
     variants: dict[str, set[str]] = {}
     for person in people:
-        tokens = [t for t in re.split(r"[\s._-]+", person) if t]
+        # Straight, as `analyse` reads the text: "D’Arcy" is found in "Thanks, D’Arcy."
+        tokens = [t for t in re.split(r"[\s._-]+", straight_quotes(person)) if t]
         tokens = [
             t for t in tokens if t.lower().rstrip(".") not in ("dr", "mr", "mrs", "ms", "prof")
         ]

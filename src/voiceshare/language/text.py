@@ -21,12 +21,14 @@ def straight_quotes(text: str) -> str:
     return text
 
 
-# A question mark after a word, maybe inside quotes or brackets, ending the text; not a
-# transcriber's "(?)" or "[?]" marking a word they were unsure of.
-_ENDS_ASKING = re.compile(r"\w[^\w?(\[]{0,3}\?[\s\"')\]]*$")
+# A question mark a word shortly before, maybe doubled or with "!", maybe inside quotes or
+# brackets, ending the text ("Really??", "Are you sure ...?"); not a transcriber's "(?)" or
+# "[?]" marking a word they were unsure of.
+_ENDS_ASKING = re.compile(r"\w[^\w?(\[]{0,4}\?[?!]*[\s\"')\]]*$")
 
 
 def ends_asking(text: str) -> bool:
-    """Whether punctuated `text` ends its last sentence with a question mark after a word
-    ("...for the entire year?", '"Is it?"'); a bare "?" or "(?)" asks nothing."""
+    """Whether punctuated `text` ends its last sentence with a question mark (see
+    `_ENDS_ASKING`: "...for the entire year?", '"Is it?"', "Really??"); a bare "?" or
+    "(?)" asks nothing."""
     return bool(_ENDS_ASKING.search(straight_quotes(text)))

@@ -222,12 +222,12 @@ def _undecorated(line: str) -> str:
     return line.strip().strip("#*_ \t").strip()
 
 
-def meet_furniture(line: str) -> tuple[bool, float | None]:
-    """Whether `line` is Google Meet's layout rather than speech (a time mark on its own line,
-    the closing `Meeting ended after 00:36:54`, the note that the transcript is editable),
-    with the meeting's length when the line states it."""
+def meet_furniture(line: str, marks: bool = True) -> tuple[bool, float | None]:
+    """Whether `line` is Google Meet's layout rather than speech (the closing `Meeting ended
+    after 00:36:54`, the note that the transcript is editable, and, when `marks`, a time mark
+    on its own line), with the meeting's length when the line states it."""
     line = _undecorated(line)
-    if _TIME_MARK.match(line) or _MEET_NOTE.match(line):
+    if (marks and _TIME_MARK.match(line)) or _MEET_NOTE.match(line):
         return True, None
     ended = _MEET_ENDED.match(line)
     if ended:
@@ -235,12 +235,21 @@ def meet_furniture(line: str) -> tuple[bool, float | None]:
     return False, None
 
 
-def is_meet_transcript(lines: Sequence[str]) -> bool:
-    """Whether `lines` carry Google Meet's title, closing line or note."""
-    return any(
-        meet_title(line) is not None or (meet_furniture(line)[0] and not _TIME_MARK.match(line))
-        for line in lines
+def _name_list(line: str) -> bool:
+    """Whether `line` is a list of people's names, as under Meet's `Attendees` heading."""
+    if split_speaker(line) is not None or re.search(r"[?!:]", line):
+        return False
+    names = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+and\s+", line) if p.strip()]
+    return bool(names) and all(
+        plausible_name(n) and all(t[0].isupper() or not t[0].isalpha() for t in n.split()[:1])
+        for n in names
     )
+
+
+def is_meet_transcript(lines: Sequence[str]) -> bool:
+    """Whether `lines` carry Google Meet's closing line or note (then a time alone on its line
+    is one of its marks; elsewhere it may be something said)."""
+    return any(meet_furniture(line, marks=False)[0] for line in lines)
 
 
 def meet_title(line: str) -> tuple[str, str | None] | None:
@@ -265,7 +274,7 @@ class Details:
         """Record `line` if it is a detail line (`Key: value`, or Meet's `Attendees` heading,
         the list on the line after it, and its title); False when it is not one."""
         listing, self.listing = self.listing, None
-        if listing == "attendees" and split_speaker(line) is None:
+        if listing == "attendees" and _name_list(line):
             self.add_attendees(line)
             return True
         heading = _undecorated(line).casefold()
@@ -298,6 +307,7 @@ class Details:
         return True
 
     def add_attendees(self, value: str) -> None:
+        """Add the people a list names ("Ana Ruiz, Ben Ode and Cleo Park")."""
         parts = re.split(r"\s*[,;]\s*|\s+and\s+", value)
         self.attendees.extend(p.strip() for p in parts if p.strip())
 
@@ -378,6 +388,7 @@ def _content_lines(lines: Sequence[str]) -> list[str]:
     result: list[str] = []
     details = Details()
     seen = 0
+    marks = is_meet_transcript(lines)
     for raw in lines:
         line = raw.strip()
         if line:
@@ -385,7 +396,7 @@ def _content_lines(lines: Sequence[str]) -> list[str]:
             # Details come in the first few lines, perhaps after a title line.
             if seen <= _PREAMBLE_LINES and details.take(line):
                 continue
-        if _OTTER_FOOTER.match(line) or meet_furniture(line)[0]:
+        if _OTTER_FOOTER.match(line) or meet_furniture(line, marks)[0]:
             continue
         result.append(line)
     return result
@@ -617,6 +628,7 @@ def _parse(lines: Sequence[str], style: Style, details: Details) -> tuple[list[B
     ("...and the first is" / "Budget: we stay within it").
     """
     counts = _name_counts(lines, style)
+    marks = style == "named" and is_meet_transcript(lines)
     drafts: list[_Draft] = []
     preamble: list[str] = []
     paragraph_start = True
@@ -631,7 +643,7 @@ def _parse(lines: Sequence[str], style: Style, details: Details) -> tuple[list[B
             continue
         if _OTTER_FOOTER.match(line):
             continue
-        furniture, length_s = meet_furniture(line) if style == "named" else (False, None)
+        furniture, length_s = meet_furniture(line, marks) if style == "named" else (False, None)
         if furniture:
             details.duration_s = details.duration_s or length_s
             continue

@@ -82,13 +82,14 @@ def read(source: Source) -> Parsed:
             "transcripts, with `Name   0:03` headings, and paragraphs like `Name: text`)"
         )
     details = Details()
-    title, date, duration, body = _preamble(lines, layout, details)
+    marks = is_meet_transcript(lines)
+    title, date, duration, body = _preamble(lines, layout, details, marks)
     if layout == "arrows":
         blocks = _arrow_blocks(body)
     elif layout == "blocks":
         blocks = _heading_blocks(body)
     else:
-        blocks = _named_blocks(paragraphs)
+        blocks = _named_blocks(paragraphs, marks)
         ended = (meet_furniture(line)[1] for line in body)
         duration = duration or next((s for s in ended if s is not None), None)
     return blocks_to_parsed(
@@ -200,12 +201,15 @@ def _layout(lines: Sequence[str]) -> str | None:
     named = [p for p in (split_speaker(line) for line in lines) if p is not None]
     # Meet's time marks under a short unnamed paragraph ("Thanks." / "00:05:00") look like
     # name-and-time headings.
-    meet = len(named) >= 2 and is_meet_transcript(lines)
-    if not meet and sum(1 for i in range(len(lines)) if _heading(lines, i) is not None) >= 2:
+    meet = is_meet_transcript(lines)
+    if (
+        not (meet and len(named) >= 2)
+        and sum(1 for i in range(len(lines)) if _heading(lines, i) is not None) >= 2
+    ):
         return "blocks"
     # Counted from the first named line (a title page may come before it), furniture left out.
     first = next((i for i, line in enumerate(lines) if split_speaker(line) is not None), 0)
-    body = [line for line in lines[first:] if not meet_furniture(line)[0]]
+    body = [line for line in lines[first:] if not meet_furniture(line, meet)[0]]
     if len(named) >= 2 and len(named) >= 0.3 * len(body):
         return "named"
     return None
@@ -232,7 +236,7 @@ def _capitalised(name: str) -> bool:
 
 
 def _preamble(
-    lines: list[str], layout: str, details: Details
+    lines: list[str], layout: str, details: Details, marks: bool
 ) -> tuple[str | None, str | None, float | None, list[str]]:
     """Title, date, duration from the lines before the first turn; the rest of the lines.
     Detail lines (`Key: value`, Meet's title and attendee list) go into `details`."""
@@ -250,7 +254,7 @@ def _preamble(
     title = date = None
     duration = None
     for line in lines[:first]:
-        if _EVENT.match(line) or line.upper() == "WEBVTT" or meet_furniture(line)[0]:
+        if _EVENT.match(line) or line.upper() == "WEBVTT" or meet_furniture(line, marks)[0]:
             continue
         if details.take(line):
             title, date = title or details.title, date or details.date
@@ -322,12 +326,13 @@ def _arrow_blocks(lines: Sequence[str]) -> list[Block]:
     return blocks
 
 
-def _named_blocks(paragraphs: Sequence[str]) -> list[Block]:
-    """One utterance per `Name: text` paragraph; a paragraph without a name continues."""
+def _named_blocks(paragraphs: Sequence[str], marks: bool) -> list[Block]:
+    """One utterance per `Name: text` paragraph; a paragraph without a name continues. Meet's
+    furniture is left out (its time marks when `marks`)."""
     blocks: list[Block] = []
     for paragraph in paragraphs:
         text = " ".join(paragraph.split())
-        if not text or _EVENT.match(text) or meet_furniture(text)[0]:
+        if not text or _EVENT.match(text) or meet_furniture(text, marks)[0]:
             continue
         named = split_speaker(text)
         if named is not None:
