@@ -235,11 +235,16 @@ def meet_furniture(line: str, marks: bool = True) -> tuple[bool, float | None]:
     return False, None
 
 
+def _names_in(value: str) -> list[str]:
+    """The items of a list of people ("Ana Ruiz, Ben Ode and Cleo Park")."""
+    return [p.strip() for p in re.split(r"\s*[,;]\s*|\s+and\s+", value) if p.strip()]
+
+
 def _name_list(line: str) -> bool:
     """Whether `line` is a list of people's names, as under Meet's `Attendees` heading."""
     if split_speaker(line) is not None or re.search(r"[?!:]", line):
         return False
-    names = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+and\s+", line) if p.strip()]
+    names = _names_in(line)
     return bool(names) and all(
         plausible_name(n) and all(t[0].isupper() or not t[0].isalpha() for t in n.split()[:1])
         for n in names
@@ -308,8 +313,7 @@ class Details:
 
     def add_attendees(self, value: str) -> None:
         """Add the people a list names ("Ana Ruiz, Ben Ode and Cleo Park")."""
-        parts = re.split(r"\s*[,;]\s*|\s+and\s+", value)
-        self.attendees.extend(p.strip() for p in parts if p.strip())
+        self.attendees.extend(_names_in(value))
 
 
 # ---------------------------------------------------------------------------------------------
