@@ -7,6 +7,7 @@ import json
 import shutil
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -333,6 +334,95 @@ def test_answered_scores_keep_naming_apart_from_the_answered_decision() -> None:
     assert score.answerer_accuracy == pytest.approx(1 / 3)
     assert score.named_when_answered == 0.5
     assert score.as_dict()["named_when_answered"] == 0.5
+
+
+def _spacy_probabilities(model: acts.FastActModel, documents: list[list[str]]) -> np.ndarray:
+    """The probabilities spaCy's own textcat gives `documents` (a `Doc` for each)."""
+    from spacy.tokens import Doc
+
+    docs = (Doc(model.nlp.vocab, words=words) for words in documents)
+    labels = model.textcat.labels
+    return np.array([[doc.cats[label] for label in labels] for doc in model.textcat.pipe(docs)])
+
+
+def test_bag_of_ngrams_scores_short_odd_and_repeated_word_lists_like_spacy() -> None:
+    """The fast tier's own n-gram scoring gives spaCy's probabilities for one word, a repeated
+    bigram and documents of different lengths scored in one batch; an empty list (which
+    spaCy's textcat cannot score) gets the model's scores for no evidence."""
+    for model in fast()._fast.values():
+        assert model._bag is not None
+        documents = [
+            ["<s>", "no", "</s>"],
+            ["yeah"],
+            ["<s>", "no", "no", "no", "no", "</s>", "len:4", "n:no"],
+            ["<s>", "what", "time", "?", "</s>", "len:2", "p:none", "n:none", "a", "b", "c"],
+        ]
+        ours = model._bag([*documents[:2], [], *documents[2:]])
+        assert ours.shape == (5, len(model.textcat.labels))
+        assert np.allclose(np.delete(ours, 2, axis=0), _spacy_probabilities(model, documents))
+        assert ((ours[2] > 0) & (ours[2] < 1)).all()
+        assert model._bag([]).shape == (0, len(model.textcat.labels))
+
+
+def _trained_textcat(model: dict[str, object]) -> Any:
+    """A small spaCy textcat with `model`'s architecture, trained a few steps on four texts."""
+    import spacy
+    from spacy.training import Example
+
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat_multilabel", config={"model": model})
+    texts = {"is it ready ?": 1.0, "yes it is": 0.0, "can we go now ?": 1.0, "no we can not": 0.0}
+    examples = [
+        Example.from_dict(nlp.make_doc(text), {"cats": {"question": y, "rejection": 1 - y}})
+        for text, y in texts.items()
+    ]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(5):
+        nlp.update(examples, sgd=optimizer)
+    return textcat
+
+
+def test_bag_of_ngrams_takes_any_ngram_size_and_leaves_other_models_to_spacy() -> None:
+    """A trigram bag of words is scored like spaCy scores it; a bag of words without the
+    logistic output layer is another model, left to spaCy."""
+    bow = {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": False,
+        "ngram_size": 3,
+        "no_output_layer": False,
+    }
+    textcat = _trained_textcat(bow)
+    bag = acts.BagOfNgrams.of(textcat)
+    assert bag is not None and bag.ngram_size == 3
+    documents = [["is", "it", "ready", "?"], ["no", "we", "can", "not"], ["is", "it", "?"]]
+    from spacy.tokens import Doc
+
+    docs = [Doc(textcat.vocab, words=words) for words in documents]
+    expected = [[doc.cats[label] for label in bag.labels] for doc in textcat.pipe(docs)]
+    assert np.allclose(bag(documents), expected, atol=1e-6)
+    assert len({round(float(p), 4) for p in bag(documents)[:, 0]}) == 3  # it learnt something
+    without_output = _trained_textcat(bow | {"no_output_layer": True})
+    assert acts.BagOfNgrams.of(without_output) is None
+
+
+@pytest.mark.shared_data
+def test_bag_of_ngrams_gives_spacys_probabilities_on_mrda_meetings(shared_data: Path) -> None:
+    """On two real MRDA meetings, punctuated and raw, scoring the n-grams directly gives the
+    same probabilities as spaCy's textcat pipe on a `Doc` per utterance."""
+    from voiceshare.evaluation.mrda import load_meeting
+
+    for punctuated in (True, False):
+        model = fast()._fast[acts.variant_name(punctuated)]
+        assert model._bag is not None
+        utterances: list[Utterance] = []
+        for meeting_id in ("Bed003", "Bro004", "Bmr005"):
+            utterances += load_meeting(shared_data / "mrda", meeting_id, punctuation=punctuated)[
+                0
+            ].utterances
+        documents = [acts.feature_words(utterances, i) for i in range(len(utterances))]
+        # Several batches, so that the batch edges are crossed.
+        assert len(documents) > 2 * acts.BagOfNgrams.BATCH
+        assert np.allclose(model._bag(documents), _spacy_probabilities(model, documents), atol=1e-5)
 
 
 @pytest.mark.shared_data
