@@ -130,3 +130,17 @@ def test_gini_and_entropy_reference_values() -> None:
         -(0.25 * math.log(0.25) + 0.75 * math.log(0.75)) / math.log(2)
     )
     assert gini([]) is None and normalised_entropy([3]) is None
+
+
+def test_one_quiet_voice_is_counted_among_the_people_present() -> None:
+    """The finding reads "1 of 4 people spoke under half an equal share", not "1 of 4 person"."""
+    from voiceshare.analysis import analyze
+
+    m = meeting(
+        ("Ana", 0, 60, "a long update " * 20),
+        ("Ben", 60, 100, "another update " * 10),
+        ("Dee", 100, 140, "my update " * 10),
+        ("Cy", 140, 143, "nothing from me today"),
+    )
+    quiet = [f.text for f in analyze(m, tier="fast").findings if f.kind == "quiet_voices"]
+    assert quiet == ["1 of 4 people spoke under half an equal share (12%): Cy 2%."]

@@ -67,12 +67,10 @@ def speaking_findings(speakers: tuple[SpeakerReport, ...], balance: BalanceRepor
     quiet = [s for s in speakers if s.quiet and s.spoke]
     if quiet:
         detail = "; ".join(f"{s.name} {_pct(s.share)}" for s in quiet)
-        count = len(quiet)
-        people = "person" if count == 1 else "people"
         findings.append(
             Finding(
                 "quiet_voices",
-                f"{count} of {balance.present} {people} spoke under half an equal share "
+                f"{len(quiet)} of {balance.present} people spoke under half an equal share "
                 f"({_pct(equal / 2)}): {detail}.",
                 speakers=tuple(s.name for s in quiet),
             )
