@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voiceshare.model import Meeting, Speaker, Utterance, Word, speakers_in_order
+from voiceshare.readers._flicker import absorb_flicker
 from voiceshare.readers._source import Source
 
 # A sniffer returns how sure it is that the source is in its format: 0 (no) to 1 (certain).
@@ -36,6 +37,9 @@ class Parsed:
     # False when the source does not tell speakers apart at all (captions without names): every
     # utterance then has one placeholder speaker and shares cannot be measured.
     speakers_identified: bool = True
+    # True when a speech recogniser told the speakers apart by their voices (not by channel or
+    # by a person writing names): its speaker flickers of a few words are then mended.
+    machine_diarized: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,23 @@ def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
     utterances = tuple(number_ids(parsed.utterances))
     if not utterances:
         raise source.fail("contains no utterances with a speaker")
+    listed = tuple(parsed.speakers)
+    if parsed.machine_diarized:
+        mended, absorbed = absorb_flicker(utterances)
+        if absorbed:
+            source.warn(
+                f"{absorbed} fragment(s) of at most three words that the speech recogniser gave "
+                "to another speaker in the middle of someone's speech were given back to that "
+                "person (machine diarization flickers like this; they would count as turns "
+                "and interruptions)"
+            )
+            # A label whose every word was a flicker is nobody, not a silent attendee.
+            gone = {u.speaker for u in utterances} - {u.speaker for u in mended}
+            listed = tuple(s for s in listed if s.name not in gone)
+        utterances = tuple(mended)
     _check_times(source, utterances)
     utterances = _unique_ids(utterances)
-    speakers = tuple(parsed.speakers) or speakers_in_order(utterances)
+    speakers = listed or speakers_in_order(utterances)
     known = {s.name for s in speakers}
     missing = [s for s in speakers_in_order(utterances) if s.name not in known]
     speakers = speakers + tuple(missing)

@@ -77,6 +77,7 @@ def read(source: Source) -> Parsed:
         stated_duration_s=parse_seconds(data.get("audio_duration")),
         has_speaker_names=False,
         speakers_identified=identified,
+        machine_diarized=identified,
     )
 
 

@@ -106,6 +106,9 @@ def read(source: Source) -> Parsed:
         title=title.strip() if isinstance(title, str) and title.strip() else None,
         has_speaker_names=False,
         speakers_identified=diarized,
+        # Speaker labels come from the voices; channel labels from separate recordings.
+        machine_diarized=isinstance(labels, dict)
+        or any(isinstance(s, dict) and s.get("speaker_label") for s in _list(segments)),
     )
 
 

@@ -84,6 +84,7 @@ def read(source: Source) -> Parsed:
         stated_duration_s=parse_seconds(duration),
         has_speaker_names=False,
         speakers_identified=diarized or multichannel,
+        machine_diarized=diarized and not multichannel,
     )
 
 

@@ -145,6 +145,7 @@ def _read_diarized(source: Source, result: dict[str, Any], others: list[dict[str
         utterances=utterances,
         speakers=tuple(speakers.values()),
         has_speaker_names=False,
+        machine_diarized=True,
     )
 
 

@@ -86,7 +86,8 @@ def read(source: Source) -> Parsed:
             runs.append(_Run(speaker, [word]))
 
     utterances = [_utterance(run, timed) for run in runs]
-    return Parsed(utterances=utterances, has_speaker_names=False)
+    # Word times come from a speech recogniser (references have none), and so do its speakers.
+    return Parsed(utterances=utterances, has_speaker_names=False, machine_diarized=timed)
 
 
 def _cell(cells: list[str], index: int | None) -> str:

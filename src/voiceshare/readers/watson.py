@@ -110,6 +110,7 @@ def read(source: Source) -> Parsed:
         speakers=tuple(speakers.values()),
         has_speaker_names=False,
         speakers_identified=bool(labels),
+        machine_diarized=bool(labels),
     )
 
 

@@ -112,6 +112,7 @@ def read(source: Source) -> Parsed:
         stated_duration_s=parse_seconds(data.get("duration")),
         has_speaker_names=named,
         speakers_identified=diarized,
+        machine_diarized=diarized,
     )
 
 
