@@ -4,12 +4,12 @@ speech given to another speaker.
 Recognisers that tell speakers apart by voice (Google, IBM Watson, AWS, Deepgram, AssemblyAI,
 WhisperX) often switch speaker for a word or two and back ("I'm from | the | state of Maine").
 Read as they stand, those fragments become turns, backchannels and interruptions that never
-happened. Measured against the references in `../shared/data` (a fragment counts as the
-surrounding speaker's when the reference gives it to whoever speaks the words either side of
-it): on four AMI meetings with Google and Watson output, all 36 fragments of at most three
-words with under a second on each side; on the 44 earnings21 calls with Amazon Transcribe
-output, 124 of 131, the other 7 having no single reference speaker. Four words were less
-precise (42 of 46 on AMI), as were two seconds.
+happened. Measured against the references in `../shared/data` (`tests/readers/test_flicker.py`):
+of the 35 fragments given back on four AMI meetings with Google and Watson output, 28 are
+spoken in the reference by whoever speaks the words either side of them and none by anyone
+else (at the other 7 the reference has no single speaker); on the 44 earnings21 calls with
+Amazon Transcribe output, 121 of 128, none by anyone else. With four words some fragments were
+another speaker's.
 """
 
 from __future__ import annotations
