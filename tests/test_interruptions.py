@@ -12,6 +12,8 @@ from voiceshare.analysis import analyze
 from voiceshare.cli import main
 from voiceshare.evaluation.interruptions import Score, evaluate, predicted_cut_off
 from voiceshare.evaluation.mrda import load_meeting
+from voiceshare.metrics.interruptions import analyze_interruptions, label_switch
+from voiceshare.readers import read_meeting
 from voiceshare.report.markdown import render_markdown
 
 
@@ -197,3 +199,50 @@ def test_eval_command_fails_cleanly_on_bad_input(tmp_path: Path, capsys) -> None
     assert main(["eval", "interruptions", "--mrda", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "Bxx001" in err and "Traceback" not in err
+
+
+def test_a_sentence_carried_on_in_lower_case_is_a_label_switch() -> None:
+    """A recogniser's speaker change inside a sentence ("...being recorded and" / "may not be
+    reproduced") is a label switch; a cut-off mark, a full stop, or a next speaker who starts
+    a sentence of their own ("Sorry, can I stop you there?") is not."""
+    (u, v, w, x, y) = meeting(
+        ("A", 0, 2, "this conference is being recorded and"),
+        ("B", 2, 4, "may not be reproduced without consent."),
+        ("B", 4, 6, "Sorry, can I stop you there?"),
+        ("A", 6, 8, "so the plan is--"),
+        ("A", 8, 9, "Thanks."),
+    ).utterances
+    assert label_switch(u, v)
+    assert not label_switch(u, w)
+    assert not label_switch(x, v)
+    assert not label_switch(y, v)
+
+
+def test_recognisers_label_switches_on_earnings21_are_not_interruptions(shared_data: Path) -> None:
+    """On earnings calls transcribed by Amazon Transcribe, the speaker changes inside a
+    sentence that would have counted as interruptions are, in the reference RTTMs, one person
+    speaking on: none of them has different speakers either side. The report says how many."""
+    from tests.readers.test_flicker import rttm_turns, speaking
+
+    root = shared_data / "transcripts/earnings21"
+    paths = sorted((root / "output/amazon").glob("*.nlp"))[:6]
+    dropped = 0
+    for path in paths:
+        meeting_ = read_meeting(path)
+        assert meeting_.metadata["diarization"] == "machine"
+        turns = rttm_turns(root / "rttms" / f"{path.stem}.rttm")
+        ordered = sorted(meeting_.utterances, key=lambda u: u.start_s or 0.0)
+        by_id = {u.id: u for u in ordered}
+        as_read = analyze_interruptions(ordered, frozenset(), True)
+        mended = analyze_interruptions(ordered, frozenset(), True, machine_diarized=True)
+        kept = {i.utterance_id for i in mended.interruptions}
+        for gone in (i for i in as_read.interruptions if i.utterance_id not in kept):
+            dropped += 1
+            u, v = by_id[gone.utterance_id], by_id[gone.interrupter_utterance_id]
+            before = speaking(turns, u.words[-1].start_s, u.words[-1].end_s)
+            after = speaking(turns, v.words[0].start_s, v.words[0].end_s)
+            assert before is None or after is None or before == after, (u.text, v.text)
+        assert len(mended.interruptions) <= len(as_read.interruptions)
+        if len(mended.interruptions) < len(as_read.interruptions):
+            assert any("middle of a sentence" in note for note in mended.notes)
+    assert dropped > 30, dropped

@@ -49,7 +49,10 @@ def analyze(
     # The report's speaker rows start as the speaking-time figures; later analyses add counts.
     speakers = tuple(SpeakerReport(**asdict(s)) for s in speaking.speakers)
     interruptions = analyze_interruptions(
-        speaking.ordered, speaking.backchannel_ids, meeting.is_timed
+        speaking.ordered,
+        speaking.backchannel_ids,
+        meeting.is_timed,
+        machine_diarized=meeting.metadata.get("diarization") == "machine",
     )
     speakers = _with_interruption_counts(speakers, interruptions)
     interruption_rows = tuple(InterruptionReport(**asdict(i)) for i in interruptions.interruptions)

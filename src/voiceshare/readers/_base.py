@@ -177,6 +177,8 @@ def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
         if parsed.has_speaker_names
         else "labelled"
     )
+    if parsed.machine_diarized:
+        metadata["diarization"] = "machine"
     if date_origin:
         metadata["date_origin"] = date_origin
     return Meeting(
