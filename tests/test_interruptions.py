@@ -84,6 +84,16 @@ def test_sequential_cues_use_the_cut_off_mark() -> None:
     assert "never overlap" in report.status("interruptions").note  # type: ignore[union-attr]
 
 
+def test_starting_the_moment_someone_stops_is_said_so() -> None:
+    """Cues laid end to end with no gap read "started the moment ... stopped", not "-0.0 s"."""
+    report, found = interruptions(
+        ("Noor", 0.0, 4.0, "I had a question about the copy week thing, because I think the--"),
+        ("Greg", 4.0, 9.0, "Yeah, we'll get to that, hang on. So the export was fine."),
+    )
+    assert found == [("Greg", "Noor", "1", True)]
+    assert report.interruptions[0].evidence[0] == "Greg started the moment Noor stopped"
+
+
 def test_stopping_and_restarting_yourself_is_not_an_interruption() -> None:
     """An abandoned start followed by the same speaker carrying on is not being interrupted."""
     _, found = interruptions(

@@ -296,8 +296,10 @@ def _words_after(u: Utterance, time_s: float) -> float:
 def _evidence_text(features: dict[str, float], u: Utterance, v: Utterance) -> tuple[str, ...]:
     notes = []
     overlap = features.get("overlap_s", 0.0)
-    if overlap > 0:
+    if overlap >= 0.05:
         notes.append(f"{v.speaker} started {overlap:.1f} s before {u.speaker} stopped")
+    elif overlap > -0.05:  # what would read "-0.0 s after" or "0.0 s before"
+        notes.append(f"{v.speaker} started the moment {u.speaker} stopped")
     else:
         notes.append(f"{v.speaker} started {-overlap:.1f} s after {u.speaker} stopped")
     notes.extend(_text_evidence(features, u))
