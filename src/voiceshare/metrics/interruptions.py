@@ -144,12 +144,14 @@ def load_models(path: Path | None = None) -> dict[str, Model]:
 def uses_punctuation(utterances: Sequence[Utterance]) -> bool:
     """Whether the transcript is punctuated (like human or modern ASR transcripts): then a
     missing full stop or a cut-off mark means something."""
-    # A sample is enough to tell; the first few hundred utterances decide.
-    texts = [u.text for u in itertools.islice(utterances, 2000) if u.text][:400]
-    if not texts:
-        return False
+    texts = _sample(utterances)
     marked = sum(1 for t in texts if endings.terminal_punctuation(t) or endings.cut_off_mark(t))
-    return marked >= 0.3 * len(texts)
+    return bool(texts) and marked >= 0.3 * len(texts)
+
+
+def _sample(utterances: Sequence[Utterance]) -> list[str]:
+    """Enough texts to tell how a transcript is written: the first few hundred."""
+    return [u.text for u in itertools.islice(utterances, 2000) if u.text][:400]
 
 
 def candidates(
@@ -356,7 +358,7 @@ _SENTENCE_END = re.compile(r"[.?!][\"')\]]*(?:\s+[A-Z]|$)")
 def writes_sentences(utterances: Sequence[Utterance]) -> bool:
     """Whether the transcript marks where sentences end (a full stop, question or exclamation
     mark at the end or before a capital) in at least 30% of a sample of its utterances."""
-    texts = [u.text for u in itertools.islice(utterances, 2000) if u.text][:400]
+    texts = _sample(utterances)
     marked = sum(1 for t in texts if _SENTENCE_END.search(t))
     return bool(texts) and marked >= 0.3 * len(texts)
 
@@ -366,8 +368,9 @@ def label_switch(u: Utterance, v: Utterance) -> bool:
     starts in lower case ("...is being recorded and" / "may not be reproduced..."). In a
     punctuated transcript whose speakers a speech recogniser told apart, that is the
     recogniser changing its speaker label inside one person's sentence, not an interruption:
-    on the 44 earnings21 calls with Amazon Transcribe output, the reference has the same
-    speaker on both sides of 1,870 of the 1,879 such changes it can tell."""
+    on the 44 earnings21 calls with Amazon Transcribe output, the reference RTTMs give the
+    rest of the sentence to the person who began it at 1,870 of the 1,879 such changes where
+    they name one speaker."""
     return (
         not endings.terminal_punctuation(u.text)
         and not endings.cut_off_mark(u.text)
