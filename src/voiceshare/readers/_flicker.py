@@ -43,8 +43,7 @@ def absorb_flicker(utterances: Sequence[Utterance]) -> tuple[list[Utterance], in
 def _is_flicker(before: Utterance, fragment: Utterance, after: Utterance) -> bool:
     if not before.speaker == after.speaker != fragment.speaker:
         return False
-    words = len(fragment.words) if fragment.words else len(fragment.text.split())
-    if not 0 < words <= FLICKER_WORDS or ends_asking(before.text):
+    if not 0 < fragment.word_count <= FLICKER_WORDS or ends_asking(before.text):
         return False
     gaps = (_gap_s(before, fragment), _gap_s(fragment, after))
     return all(gap is not None and gap < FLICKER_GAP_S for gap in gaps)
