@@ -220,6 +220,8 @@ def test_question_types() -> None:
     assert question_type("What do you think about it?", True) == "open"
     assert question_type("You mean the export?", True) == "declarative"
     assert question_type("Who cares?", True) == "rhetorical"
+    assert question_type("Sure, why not?", True) == "rhetorical"
+    assert question_type("Why not forecast lumpiness rather than growth?", True) == "wh"
 
 
 def test_the_fallback_rule_takes_a_question_mark_after_a_word() -> None:

@@ -153,10 +153,12 @@ RHETORICAL = (
     "who knows",
     "isn't it obvious",
     "what can you do",
-    "why not",
     "you know what i mean",
     "right?",
 )
+# "Why not?" on its own answers itself; "Why not forecast it year by year?" asks for a reason
+# (MRDA's annotators tag such questions as wh-questions).
+_WHY_NOT_ALONE = re.compile(r"\bwhy not\W*$")
 # First words of a turn that answers rather than asks.
 _WORD = re.compile(r"[a-z']+")
 
@@ -500,6 +502,8 @@ def question_type(text: str, punctuated: bool) -> str:
     if not words:
         return "declarative"
     if any(lower.startswith(p) or f" {p}" in lower for p in RHETORICAL[:-1]):
+        return "rhetorical"
+    if _WHY_NOT_ALONE.search(lower):
         return "rhetorical"
     body = words
     # Skip openers that come before the question itself ("so", "okay", a name and a comma...).
