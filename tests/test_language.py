@@ -345,13 +345,20 @@ def test_a_no_that_thanks_or_agrees_dismisses_nobody(tier: str) -> None:
 def test_which_noes_agree() -> None:
     """A "no" opening praise or agreement that nothing takes back agrees; one followed by a
     negation, a "but", or a word that goes on to say something else refuses."""
-    for agreeing in ("No, that's a great point.", "no of course", "No, definitely.", "No, totally"):
+    for agreeing in (
+        "No, that's a great point.",
+        "no of course",
+        "No, definitely.",
+        "No, totally",
+        "No, it's another good question, Mike.",
+    ):
         assert agreeing_no(agreeing), agreeing
     for refusing in (
         "No.",
         "No, absolutely not.",
         "No, right now it's the wrong time.",
         "No, exactly the opposite.",
+        "No, it's a good deal worse than that.",
         "No, great point, but I disagree.",
         "No, thank you.",  # declines: a rejection of an offer, which dismisses nobody
     ):
@@ -527,6 +534,91 @@ def test_anyway_changes_the_topic_only_where_a_sentence_starts() -> None:
     assert "topic_change" not in closing
 
 
+def test_a_topic_change_deep_inside_a_long_turn_does_not_move_it_on() -> None:
+    """'Let's talk about' 40 words into a turn orders the speaker's own talk; near the start
+    ("Brandon, let's, uh, move on") it moves the conversation on."""
+    answer = (
+        "Thanks for the question. Volumes in the south held up through the quarter, and the "
+        "plants there ran close to capacity for most of it, with the usual maintenance in "
+        "June. Margins were a little lower because of freight. Now let's talk about Brazil."
+    )
+    late, early = acts_of(
+        answer, "Josh, are you there? Why don't we, uh... Brandon, let's, uh, move on."
+    )
+    assert "topic_change" not in late
+    assert "topic_change" in early
+
+
+def test_a_long_answer_ordering_its_own_talk_dismisses_nobody() -> None:
+    """An answer that, far into it, moves to its next point took the question up: the question
+    is answered and nobody was dismissed."""
+    report = analyze(
+        meeting(
+            ("Noor Haddad", 0, 5, "How did the southern plants do this quarter?"),
+            (
+                "Greg Halvorsen",
+                5.5,
+                30,
+                "Thanks, Noor. The southern plants held up through the quarter and ran close to "
+                "capacity for most of it, with the usual maintenance in June and a short stop "
+                "for the new kiln in May. Margins were a little lower because of freight, which "
+                "we expect to ease. Now let's talk about the northern plants.",
+            ),
+        )
+    )
+    assert report.questions[0].answered_by == "Greg Halvorsen"
+    assert report.dismissals == ()
+
+
+def test_moving_on_after_a_question_was_answered_or_the_floor_given_dismisses_nobody() -> None:
+    """The facilitator moving on once Greg has answered her question or after his thanks, or
+    Jonas taking the floor he was given with "anyway", dismisses nobody; moving on straight
+    after an idea nobody asked for does."""
+    answered = analyze(
+        meeting(
+            ("Priya Raman", 0, 4, "Greg, how did the southern plants do this quarter?"),
+            ("Greg Halvorsen", 4.5, 12, "They held up well, close to capacity apart from June."),
+            ("Priya Raman", 12.5, 16, "Moving on to pricing now."),
+        )
+    )
+    assert answered.questions[0].answered_by == "Greg Halvorsen"
+    assert answered.dismissals == ()
+    handed_over = analyze(
+        meeting(
+            ("Priya Raman", 0, 4, "Please go ahead, Jonas, your line is open."),
+            (
+                "Jonas Becker",
+                4.5,
+                12,
+                "Okay, sorry. But anyway, I was wondering whether the sampling has held up.",
+            ),
+        )
+    )
+    assert handed_over.dismissals == ()
+    thanked = analyze(
+        meeting(
+            ("Greg Halvorsen", 0, 3, "Thanks for that clarification, Jonas."),
+            ("Priya Raman", 3.5, 6, "Moving on to pricing now."),
+        )
+    )
+    assert thanked.dismissals == ()
+    unasked = analyze(
+        meeting(
+            ("Greg Halvorsen", 0, 8, "I think we should also look at freight costs this time."),
+            ("Priya Raman", 8.5, 12, "Moving on to pricing now."),
+        )
+    )
+    assert [(d.dismissed, d.kind) for d in unasked.dismissals] == [
+        ("Greg Halvorsen", "topic_change")
+    ]
+
+
+def test_a_topic_change_put_off_is_none() -> None:
+    """'Before we move on, ...' keeps the topic; 'Now let's move on' changes it."""
+    before, now = acts_of("Before we move on to pricing, one more on tax.", "Now let's move on.")
+    assert "topic_change" not in before and "topic_change" in now
+
+
 def test_a_no_to_a_question_is_an_answer_not_a_dismissal() -> None:
     """'Is B much more work?' 'Not really, no.' answers the question; nobody was dismissed."""
     report = analyze(
@@ -601,6 +693,31 @@ def test_declining_an_offer_dismisses_nobody() -> None:
             ("Greg Halvorsen", 4.4, 7, reply),
         )
         assert analyze(offer).dismissals == (), reply
+
+
+def test_a_no_that_reassures_or_gives_the_floor_back_dismisses_nobody() -> None:
+    """'Sorry, you go first.' 'No, go ahead.' and 'No, no, that's fine.' after an apology, and
+    'Oh, thanks. No, I got it.' after an explanation, dismiss nobody; 'No, that's fine.' after
+    an idea turns the idea down."""
+    for before, reply in (
+        ("Sorry, I think we both started talking at once there.", "No, go ahead."),
+        ("Sorry, I should have sent the numbers round before the call.", "No, no, that's fine."),
+        (
+            "The rating agencies treat the leases the same way under both standards, so the "
+            "ratio does not move.",
+            "Oh, thanks. No, I got it. That answers it.",
+        ),
+    ):
+        report = analyze(meeting(("Noor Haddad", 0, 5, before), ("Greg Halvorsen", 5.4, 7, reply)))
+        assert report.dismissals == (), reply
+    idea = analyze(
+        meeting(
+            ("Noor Haddad", 0, 5, "We could rename the export to shifts dot csv."),
+            ("Greg Halvorsen", 5.4, 7, "No, that's fine, leave it."),
+        )
+    )
+    assert "rejection" in idea.utterances[1].acts
+    assert [(d.dismissed, d.by) for d in idea.dismissals] == [("Noor Haddad", "Greg Halvorsen")]
 
 
 def test_a_question_of_its_own_after_an_idea_is_answered_by_a_no() -> None:

@@ -341,9 +341,16 @@ def analyze_language(
             question_start_s=scores[index].question_start_s if "question" in acts[index] else None,
         )
 
+    answer_ids = {r.answer_utterance_id for r in results.values() if r.answer_utterance_id}
     dismissals.extend(
         _rejections_and_moves(
-            ordered, acts, substantive, rule_acts, dismissals, [s.question_text for s in scores]
+            ordered,
+            acts,
+            substantive,
+            rule_acts,
+            dismissals,
+            [s.question_text for s in scores],
+            answer_ids,
         )
     )
     credits = _credits(ordered, rule_acts, acts, substantive)
@@ -705,6 +712,7 @@ def _rejections_and_moves(
     rule_acts: Sequence[RuleActs],
     already: Sequence[Dismissal],
     question_texts: Sequence[str | None],
+    answer_ids: Collection[str] = (),
 ) -> list[Dismissal]:
     """A rejection of, or a move to another topic right after, someone else's contribution.
 
@@ -715,20 +723,37 @@ def _rejections_and_moves(
     "No, I think that's all right.") is answered too; one asking what the others think of it
     ("We could cache it. What do you think?") leaves the "no" rejecting the idea. A "no" to
     a negative statement agrees with it ("We can't just put it on the web." "No, no."), a
-    "no thanks" or "no, I'm fine" declines an offer, and moving on after first agreeing or
-    acknowledging ("Yeah, do that. Anyway, what else?") takes the contribution up: not
-    dismissals either."""
+    "no thanks" or "no, I'm fine" declines an offer, a "no, that's fine" or "no, go ahead"
+    reassures or gives the floor back (after anything but an idea), and moving on after first
+    agreeing or acknowledging ("Yeah, do that. Anyway, what else?") takes the contribution
+    up: not dismissals either. Nor is moving on after someone was given the floor ("Please go ahead,
+    sir." "Good morning, everyone...") or after a turn that answered a question (`answer_ids`,
+    the utterances that did): the question was taken up, and the next one comes."""
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
     asked: int | None = None  # the last question in the previous speaker's turn
+    answered_in_turn = False  # the previous speaker's turn answered a question
+    answering = False  # this turn answers a question
     for index, u in enumerate(ordered):
         if not substantive[index]:
             continue
         new_turn = previous is None or ordered[previous].speaker != u.speaker
+        if new_turn:
+            answered_in_turn, answering = answering, False
+        answering = answering or u.id in answer_ids
         if previous is not None and new_turn:
             before = ordered[previous]
-            contributed = before.word_count >= 4 or "question" in acts[previous]
+            # Thanks on their own ("Thanks for that clarification, Clint.") put nothing
+            # forward to dismiss.
+            thanks_only = (
+                "acknowledgement" in acts[previous]
+                and before.word_count <= JOIN_MAX_WORDS
+                and "question" not in acts[previous]
+            )
+            contributed = (before.word_count >= 4 or "question" in acts[previous]) and not (
+                thanks_only
+            )
             answers = asked is not None and not (
                 rule_acts[asked].proposal and _asks_about_proposal(question_texts[asked])
             )
@@ -737,7 +762,8 @@ def _rejections_and_moves(
             )
             if contributed and u.id not in counted:
                 agrees = (
-                    not rule_acts[previous].proposal and _agrees_with_negative(before.text, u.text)
+                    not rule_acts[previous].proposal
+                    and (_agrees_with_negative(before.text, u.text) or _reassures(u.text))
                 ) or _declines(u.text)
                 if "rejection" in acts[index] and not answers and not agrees:
                     found.append(
@@ -745,7 +771,12 @@ def _rejections_and_moves(
                             before.id, before.speaker, u.speaker, u.id, "rejection", u.start_s
                         )
                     )
-                elif "topic_change" in acts[index] and not takes_up:
+                elif (
+                    "topic_change" in acts[index]
+                    and not takes_up
+                    and not rule_acts[previous].gives_floor
+                    and not answered_in_turn
+                ):
                     found.append(
                         Dismissal(
                             before.id, before.speaker, u.speaker, u.id, "topic_change", u.start_s
@@ -797,12 +828,37 @@ _DECLINE = re.compile(
 )
 
 
+# A "no" that reassures or gives the floor back ("No, that's fine.", "No, no, go ahead.",
+# "Oh, thanks. No, I got it."): it answers an apology, an offer or an explanation, and
+# dismisses nobody's contribution. After an idea it may turn the idea down ("We could rename
+# it." "No, that's fine."), so the caller leaves proposals out.
+_REASSURE = re.compile(
+    r"^\W*(?:(?:well|uh|um|er|erm|oh|mm)\W+)*(?:(?:no|nope|nah)\W+)+(?:please\W+)?"
+    r"(?:go ahead|you go|no (?:problem|worries)|all good|got it|understood"
+    r"|(?:that's|that is|it's|it is|you're) (?:fine|okay|ok|all right|alright|cool)"
+    r"|(?:i|we) (?:got|get|understand|see)(?: (?:it|that|you))?)"
+    r"(?:\s*[,.!;]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _reassures(reply: str) -> bool:
+    """Whether a sentence of `reply` is a "no" that reassures or gives the floor back ("No,
+    go ahead.", "Oh, thanks. No, I got it.")."""
+    return _opens_a_sentence(_REASSURE, reply)
+
+
 def _declines(reply: str) -> bool:
     """Whether a sentence of `reply` declines an offer or thanks politely: a "no", then
     thanks or "I'm fine" ("No thanks, I've got them.", "Got it. No, thank you so much.")."""
+    return _opens_a_sentence(_DECLINE, reply)
+
+
+def _opens_a_sentence(pattern: re.Pattern[str], reply: str) -> bool:
+    """Whether `pattern` matches at the start of `reply` or of one of its sentences."""
     reply = straight_quotes(reply)
     # The whole reply too: "No. Thank you." puts the no and the thanks in two sentences.
-    return bool(_DECLINE.match(reply)) or any(_DECLINE.match(s) for s in _SENTENCE.findall(reply))
+    return bool(pattern.match(reply)) or any(pattern.match(s) for s in _SENTENCE.findall(reply))
 
 
 # Words that make a statement negative, and the "no"s that can agree with one.

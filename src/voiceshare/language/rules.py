@@ -48,6 +48,10 @@ TOPIC_CHANGES = (
 # Topic-change markers that only change the topic at the start of a sentence ("Anyway, what
 # else?"), not at the end of one ("which nobody does anyway").
 SENTENCE_INITIAL_TOPIC_CHANGES = frozenset({"anyway", "anyways"})
+# A topic change is how a turn moves on only near its start: "Brandon, let's, uh, move on"
+# within its first sentences. Deep inside a long turn ("...and let's talk about Brazil." 300
+# words into an answer on an earnings call) the speaker is ordering their own talk.
+TOPIC_CHANGE_WITHIN_WORDS = 40
 # A question that puts an idea or an offer forward: saying no to it rejects the idea.
 PROPOSALS = (
     "what if", "how about", "what about", "why don't we", "why don't i", "why don't you",
@@ -66,6 +70,15 @@ FLOOR_REQUESTS = (
     "could i ask", "could i add", "could i just", "could i raise", "may i ask", "may i add",
     "may i make", "mind if i",
 )  # fmt: skip
+# Giving someone the floor ("Please go ahead, sir.", "I'd like to turn the call over to
+# Eduardo."): whatever they go on to say, they were asked to. The short ones only where a
+# sentence starts ("we'll go ahead and ship it" gives nobody the floor).
+HANDOVERS = (
+    "turn it over to", "turn the call over to", "turn the conference over to",
+    "turn the floor over to", "turn the meeting over to", "hand it over to", "hand over to",
+    "hand it to", "pass it over to", "pass it on to", "pass it to", "the floor is yours",
+)  # fmt: skip
+SHORT_HANDOVERS = ("go ahead", "over to you", "your turn", "take it away")
 # A question asking someone to do something ("Can you also bring the settings page?"): a yes or
 # a no answers it, however short.
 REQUESTS = (
@@ -111,6 +124,13 @@ _AGREEMENTS = (
     "for sure", "you're right", "that's right", "that's true", "that's fair", "fair enough",
     "that's great", "that's good", "that's a good", "that's a great", "great", "perfect",
     "sure", "right", "appreciate", "i appreciate", "much appreciated",
+    # "No, it's another good question, Mike."
+    *(
+        f"{opening} {praise} {thing}"
+        for opening in ("it's a", "it's another", "that's another")
+        for praise in ("good", "great", "fair")
+        for thing in ("point", "question", "idea", "one")
+    ),
 )  # fmt: skip
 _AGREEMENT_PHRASES = sorted({p for p in (*_PRAISE, *_AGREEMENTS) if " " in p}, key=len)[::-1]
 _AGREEMENT_WORDS = sorted({p for p in (*_PRAISE, *_AGREEMENTS) if " " not in p})
@@ -177,6 +197,7 @@ class RuleActs:
     decision: bool = False  # asks the others to decide ("should we...?", "shall I...?")
     floor_request: bool = False  # asks for the floor ("can I add something?")
     request: bool = False  # asks someone to do something ("can you bring...?")
+    gives_floor: bool = False  # hands the floor over ("please go ahead", "over to you")
 
 
 @dataclass
@@ -218,14 +239,21 @@ class RuleMatcher:
             if any(start <= near_start for start, _ in starts.get(label, ())):
                 acts.add(label)
         if any(
-            doc[start:end].text.lower() not in SENTENCE_INITIAL_TOPIC_CHANGES
-            or _sentence_initial(doc, start)
+            (
+                doc[start:end].text.lower() not in SENTENCE_INITIAL_TOPIC_CHANGES
+                or _sentence_initial(doc, start)
+            )
+            and _words_before(doc, start) < TOPIC_CHANGE_WITHIN_WORDS
+            and not _put_off(doc, start)
             for start, end in starts.get("topic_change", ())
         ):
             acts.add("topic_change")
         proposal = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("proposal", ()))
         decision = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("decision", ()))
         floor_request = any(_sentence_initial(doc, s, within=2) for s, _ in starts.get("floor", ()))
+        gives_floor = bool(starts.get("handover")) or any(
+            _sentence_initial(doc, s, within=1) for s, _ in starts.get("short_handover", ())
+        )
         # "And actually, while I'm on it, can you...": a request may follow an aside; "how
         # would you..." asks something else.
         request = any(
@@ -312,6 +340,7 @@ class RuleMatcher:
             decision=decision,
             floor_request=floor_request,
             request=request,
+            gives_floor=gives_floor,
         )
 
 
@@ -334,6 +363,8 @@ def _phrase_matcher() -> tuple[Any, Any]:
         ("decision", DECISIONS),
         ("floor", FLOOR_REQUESTS),
         ("request", REQUESTS),
+        ("handover", HANDOVERS),
+        ("short_handover", SHORT_HANDOVERS),
     ):
         phrases.add(label, list(nlp.tokenizer.pipe(lexicon)))
     return nlp, phrases
@@ -371,6 +402,16 @@ _STOPS = frozenset({".", "?", "!"})
 
 
 _FILLERS = frozenset({"um", "uh", "er", "erm", "well", "but", "yeah", "oh", "so", "and"})
+
+
+def _put_off(doc: Any, start: int) -> bool:
+    """Whether a topic change at `start` is put off: "Before we move on, ...", "until we
+    move on"."""
+    return any(t.lower_ in ("before", "until", "till") for t in doc[max(0, start - 3) : start])
+
+
+def _words_before(doc: Any, start: int) -> int:
+    return sum(1 for t in doc[:start] if not t.is_punct and not t.is_space)
 
 
 def _sentence_initial(doc: Any, start: int, within: int = 0) -> bool:
