@@ -454,6 +454,29 @@ def test_rhetorical_questions_are_never_unanswered() -> None:
     assert report.speaker("Greg Halvorsen").questions_unanswered == 0
 
 
+def test_a_rhetorical_question_ending_a_long_turn_is_answered_when_someone_takes_it_up() -> None:
+    """A question for effect that ends a long turn, as an analyst's on an earnings call does,
+    lays something out for the others: the answer that follows is recorded, and the operator
+    calling the next question is none. A short aside ("Who knows?") is not looked at for one."""
+    turn = (
+        "Prices for potash rose through the spring and then fell back in June, and shipments "
+        "into Brazil ran well ahead of last year, so who knows where prices go next year?"
+    )
+    reply = "We expect prices to hold: inventories in Brazil are low and demand is firm."
+    long = analyze(meeting(("Jonas Becker", 0, 9, turn), ("Greg Halvorsen", 9.5, 15, reply)))
+    assert long.questions[0].question_type == "rhetorical"
+    assert long.questions[0].answered_by == "Greg Halvorsen"
+    operator = "Thank you. Your next question comes from Amara Okonkwo. Your line is open."
+    passed_on = analyze(meeting(("Jonas Becker", 0, 9, turn), ("Priya Raman", 9.5, 13, operator)))
+    assert passed_on.questions[0].answered_by is None
+    aside = analyze(
+        meeting(("Jonas Becker", 0, 2, "Who knows?"), ("Greg Halvorsen", 2.5, 8, reply))
+    )
+    assert aside.questions[0].question_type == "rhetorical"
+    assert aside.questions[0].answered_by is None
+    assert aside.speaker("Jonas Becker").questions_unanswered == 0
+
+
 def test_a_question_the_asker_answers_at_once_is_rhetorical_not_unanswered() -> None:
     """A presenter's "Does it need a server? No." and "What happens when the upload fails?
     The upload starts again..." are asked for effect: rhetorical, so neither counts as

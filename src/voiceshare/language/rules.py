@@ -70,13 +70,20 @@ FLOOR_REQUESTS = (
     "could i ask", "could i add", "could i just", "could i raise", "may i ask", "may i add",
     "may i make", "mind if i",
 )  # fmt: skip
-# Giving someone the floor ("Please go ahead, sir.", "I'd like to turn the call over to
-# Eduardo."): whatever they go on to say, they were asked to. The short ones only where a
-# sentence starts ("we'll go ahead and ship it" gives nobody the floor).
+# Giving someone the floor ("Please go ahead, sir.", "I'd like to hand over to my colleague,
+# Markus."): whatever they go on to say, they were asked to. Calling the next speaker in so
+# many words ("Your next question comes from...") gives nobody an answer either; "we'll hand
+# it over to QA" may. The short ones count only where a sentence starts ("we'll go ahead and
+# ship it" gives nobody the floor).
+CALLS_NEXT = (
+    "turn the call over to", "turn the conference over to", "turn the floor over to",
+    "turn the meeting over to", "turn the call back over to", "turn the call back to",
+    "the floor is yours", "your line is open", "next question comes from",
+    "next question is from", "next question is coming from", "next question will come from",
+)  # fmt: skip
 HANDOVERS = (
-    "turn it over to", "turn the call over to", "turn the conference over to",
-    "turn the floor over to", "turn the meeting over to", "hand it over to", "hand over to",
-    "hand it to", "pass it over to", "pass it on to", "pass it to", "the floor is yours",
+    "turn it over to", "turn it back over to", "hand it over to", "hand over to",
+    "hand it back to", "pass it over to",
 )  # fmt: skip
 SHORT_HANDOVERS = ("go ahead", "over to you", "your turn", "take it away")
 # A question asking someone to do something ("Can you also bring the settings page?"): a yes or
@@ -198,6 +205,9 @@ class RuleActs:
     floor_request: bool = False  # asks for the floor ("can I add something?")
     request: bool = False  # asks someone to do something ("can you bring...?")
     gives_floor: bool = False  # hands the floor over ("please go ahead", "over to you")
+    # hands it over in so many words ("I'll turn the call over to", "next question comes from"),
+    # which a short "go ahead" may not ("Should we ship it?" "Yes, go ahead.")
+    calls_next: bool = False
 
 
 @dataclass
@@ -251,8 +261,11 @@ class RuleMatcher:
         proposal = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("proposal", ()))
         decision = any(_sentence_initial(doc, s, within=3) for s, _ in starts.get("decision", ()))
         floor_request = any(_sentence_initial(doc, s, within=2) for s, _ in starts.get("floor", ()))
-        gives_floor = bool(starts.get("handover")) or any(
-            _sentence_initial(doc, s, within=1) for s, _ in starts.get("short_handover", ())
+        calls_next = bool(starts.get("calls_next"))
+        gives_floor = (
+            calls_next
+            or bool(starts.get("handover"))
+            or any(_sentence_initial(doc, s, within=1) for s, _ in starts.get("short_handover", ()))
         )
         # "And actually, while I'm on it, can you...": a request may follow an aside; "how
         # would you..." asks something else.
@@ -341,6 +354,7 @@ class RuleMatcher:
             floor_request=floor_request,
             request=request,
             gives_floor=gives_floor,
+            calls_next=calls_next,
         )
 
 
@@ -363,6 +377,7 @@ def _phrase_matcher() -> tuple[Any, Any]:
         ("decision", DECISIONS),
         ("floor", FLOOR_REQUESTS),
         ("request", REQUESTS),
+        ("calls_next", CALLS_NEXT),
         ("handover", HANDOVERS),
         ("short_handover", SHORT_HANDOVERS),
     ):
