@@ -447,6 +447,31 @@ def test_a_statement_with_a_tag_puts_an_idea_forward() -> None:
     assert _echoes_between(plain, tagged) == []
 
 
+def test_courtesies_and_very_long_turns_are_not_ideas_to_echo() -> None:
+    """A conference line's hold message said again by another voice, or an analyst's greeting
+    much like another's, restates no idea; nor are two very long turns compared (the model
+    reads about their first 200 words). A restated idea with a greeting before it still
+    echoes."""
+    hold = (
+        "Thank you for holding. We look forward to talking with you soon. Please hold the line "
+        "and we'll be right back with you."
+    )
+    greeting = "Hey, good morning, folks. Congratulations on a, on a good quarter as well."
+    assert _echoes_between(hold, hold) == []
+    assert _echoes_between(greeting, greeting.replace("folks", "everyone")) == []
+    long_turn = " ".join(
+        f"In region {i} the volumes held up and the margins on the new contracts improved."
+        for i in range(16)
+    )
+    assert _echoes_between(long_turn, long_turn.replace("held up", "stayed firm")) == []
+    idea = (
+        "Could we store the recurring shifts in the clinic's local time zone and only convert "
+        "to UTC when we generate each week?"
+    )
+    greeted = "Good morning, everyone. " + idea.replace("Could we", "What if we")
+    assert _echoes_between(idea, greeted) == [("Jonas Becker", "Noor Haddad")]
+
+
 def test_rhetorical_questions_are_never_unanswered() -> None:
     """'Who cares?' expects no answer."""
     report = analyze(meeting(("Greg Halvorsen", 0, 2, "Who cares about the old export?")))

@@ -55,6 +55,22 @@ ECHO_MIN_SHARED = 6
 # utterances (and, when timed, this many seconds) after the original.
 ECHO_MIN_GAP = 6
 ECHO_MIN_GAP_S = 60.0
+# The embedding model reads a text's first 256 word pieces, about 200 words: a longer turn (a
+# presentation, a five-part answer) would be compared by its opening alone.
+ECHO_MAX_WORDS = 200
+# Sentences of courtesy and call handling put no idea forward ("Thank you for holding.",
+# "Good morning, everyone.", "Your line is open."): an utterance made of them restates
+# nothing, however alike two of them are (a conference line's hold messages, analysts'
+# greetings, on the earnings21 calls).
+_FORMULA = re.compile(
+    r"\b(?:good (?:morning|afternoon|evening)|thanks?(?: you)?(?: so much| very much)? for "
+    r"(?:holding|waiting|joining|taking (?:my|our|the) questions?|the time|having me)"
+    r"|please (?:hold|stay)|hold the line|stay on the line|patience|congrat(?:ulation)?s"
+    r"|welcome (?:to|everyone|everybody)|your line is open|next question|further questions"
+    r"|question[- ]and[- ]answer session|be right back|be back in|hope (?:everyone|everybody"
+    r"|you|all of you|you all)(?:'s| is| are)? (?:doing )?well)\b",
+    re.IGNORECASE,
+)
 _CONTENT = re.compile(r"[a-z][a-z']{2,}")
 _STOPWORDS = frozenset(
     """
@@ -970,13 +986,16 @@ def _too_soon(earlier: Utterance, later: Utterance) -> bool:
 
 def _may_echo(ctx: Context, index: int, original: bool = True) -> bool:
     """Whether an utterance says enough to put an idea forward (`original`) or to restate one:
-    at least ECHO_MIN_WORDS words besides its questions. Asking for something ("What does the
+    at least ECHO_MIN_WORDS words besides its questions and its courtesies (`_FORMULA`), and
+    at most ECHO_MAX_WORDS in all. Asking for something ("What does the
     output look like? Can you show us an example?") does neither, however close in topic, and
     checking what someone said ("So you copied channel zero, right?") restates nothing as
     one's own; a proposal put as a question ("What if we...?") does both, and a statement with
     a tag ("They add the noise to the log energy only, right?") puts its idea forward."""
     u = ctx.ordered[index]
-    if not ctx.substantive[index] or u.word_count < ECHO_MIN_WORDS:
+    if not ctx.substantive[index] or not ECHO_MIN_WORDS <= u.word_count <= ECHO_MAX_WORDS:
+        return False
+    if _idea_words(u.text) < ECHO_MIN_WORDS:
         return False
     if "question" not in ctx.acts[index] or ctx.rule_acts[index].proposal:
         return True
@@ -986,6 +1005,11 @@ def _may_echo(ctx: Context, index: int, original: bool = True) -> bool:
     if asked is None:  # the whole utterance is the question
         return False
     return u.word_count - len(asked.split()) >= ECHO_MIN_WORDS
+
+
+def _idea_words(text: str) -> int:
+    """How many words `text` has outside its sentences of courtesy and call handling."""
+    return sum(len(s.split()) for s in _SENTENCE.findall(text) if not _FORMULA.search(s))
 
 
 def _ends_with_tag(text: str) -> bool:
