@@ -122,6 +122,7 @@ def analyze(
             timed=meeting.is_timed,
             utterance_count=len(meeting.utterances),
             attendees=meeting.attendees,
+            diarization=meeting.metadata.get("diarization"),
         ),
         speakers=speakers,
         balance=balance,

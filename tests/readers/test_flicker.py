@@ -186,3 +186,23 @@ def test_amazon_on_earnings21_gives_words_back_to_who_said_them(shared_data: Pat
     assert changed > 100
     assert agreed + unknown == changed
     assert unknown < changed / 10
+
+
+def test_a_report_read_back_keeps_the_recogniser_s_labels_for_what_they_are(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """A report of a recogniser-diarized meeting says so (`meeting.diarization`), and reading
+    that report back as a transcript keeps the mark: the recogniser's label switches inside
+    sentences stay no interruptions when the meeting is analysed again (Amazon Transcribe's
+    output for an earnings21 call: 1 interruption, 7 if its labels were taken as people's)."""
+    source = shared_data / "transcripts/earnings21/output/amazon/4330115.nlp"
+    first = analyze(read_meeting(source), tier="fast")
+    assert first.meeting.diarization == "machine"
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(first.to_dict()), encoding="utf-8")
+    again = read_meeting(report)
+    assert again.metadata["diarization"] == "machine"
+    assert [u.speaker for u in again.utterances] == [u.speaker for u in first.utterances]
+    assert not any("fragment(s)" in w for w in again.warnings)  # mended once, when first read
+    reanalysed = analyze(again, tier="fast")
+    assert len(reanalysed.interruptions) == len(first.interruptions) == 1

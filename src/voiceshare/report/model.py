@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from voiceshare.language.dialog import Credit, Dismissal, Echo, Invitation
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 Status = Literal["measured", "not_run", "not_measurable"]
 
@@ -29,6 +29,9 @@ class MeetingInfo:
     timed: bool
     utterance_count: int
     attendees: tuple[str, ...] = ()
+    # Who told the speakers apart when a machine did: "machine" for a speech recogniser's
+    # speaker labels, or the audio diarization backend ("builtin", "pyannote"); None otherwise.
+    diarization: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
