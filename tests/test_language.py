@@ -268,6 +268,14 @@ def test_a_short_yes_answers_a_yes_no_question() -> None:
     assert report.questions[0].answered_by == "Greg Halvorsen"
 
 
+def test_that_s_right_answers_a_tag_question() -> None:
+    """ "Right?" "That's right." (an earnings call's exchange) is answered."""
+    report = analyze(
+        meeting(("Greg Halvorsen", 0, 1, "Right?"), ("Noor Haddad", 1.3, 2, "That's right."))
+    )
+    assert report.questions[0].answered_by == "Noor Haddad"
+
+
 def test_the_answer_window_opens_when_the_asker_stops_explaining() -> None:
     """People wait while the asker explains the question: a reply right after the asker's
     explanation answers it, though it starts 4.5 s after the question itself ended (beyond the

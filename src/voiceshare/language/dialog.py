@@ -662,6 +662,9 @@ _SHORT_ANSWERS = frozenset(
         "not really",
         "i think so",
         "i don't think so",
+        "that's right",
+        "that's correct",
+        "that's true",
     }
 )
 
