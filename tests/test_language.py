@@ -627,9 +627,9 @@ def test_a_long_answer_ordering_its_own_talk_dismisses_nobody() -> None:
 
 
 def test_moving_on_after_a_question_was_answered_or_the_floor_given_dismisses_nobody() -> None:
-    """The facilitator moving on once Greg has answered her question or after his thanks, or
-    Jonas taking the floor he was given with "anyway", dismisses nobody; moving on straight
-    after an idea nobody asked for does."""
+    """The facilitator moving on once Greg has answered her question (and Jonas added to the
+    answer) or after his thanks, or Jonas taking the floor he was given with "anyway",
+    dismisses nobody; moving on straight after an idea nobody asked for does."""
     answered = analyze(
         meeting(
             ("Priya Raman", 0, 4, "Greg, how did the southern plants do this quarter?"),
@@ -639,6 +639,15 @@ def test_moving_on_after_a_question_was_answered_or_the_floor_given_dismisses_no
     )
     assert answered.questions[0].answered_by == "Greg Halvorsen"
     assert answered.dismissals == ()
+    added_to = analyze(
+        meeting(
+            ("Priya Raman", 0, 4, "Greg, how did the southern plants do this quarter?"),
+            ("Greg Halvorsen", 4.5, 12, "They held up well, close to capacity apart from June."),
+            ("Jonas Becker", 12.5, 18, "And the freight costs there came down again in July."),
+            ("Priya Raman", 18.5, 21, "Moving on to pricing now."),
+        )
+    )
+    assert added_to.dismissals == ()
     handed_over = analyze(
         meeting(
             ("Priya Raman", 0, 4, "Please go ahead, Jonas, your line is open."),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -372,7 +372,12 @@ def analyze_language(
             question_start_s=scores[index].question_start_s if "question" in acts[index] else None,
         )
 
-    answer_ids = {r.answer_utterance_id for r in results.values() if r.answer_utterance_id}
+    askers = {u.id: u.speaker for u in ordered}
+    answered = {
+        r.answer_utterance_id: askers[question]
+        for question, r in results.items()
+        if r.answer_utterance_id
+    }
     dismissals.extend(
         _rejections_and_moves(
             ordered,
@@ -381,7 +386,7 @@ def analyze_language(
             rule_acts,
             dismissals,
             [s.question_text for s in scores],
-            answer_ids,
+            answered,
         )
     )
     credits = _credits(ordered, rule_acts, acts, substantive)
@@ -751,7 +756,7 @@ def _rejections_and_moves(
     rule_acts: Sequence[RuleActs],
     already: Sequence[Dismissal],
     question_texts: Sequence[str | None],
-    answer_ids: Collection[str] = (),
+    answered: Mapping[str, str] | None = None,
 ) -> list[Dismissal]:
     """A rejection of, or a move to another topic right after, someone else's contribution.
 
@@ -766,21 +771,24 @@ def _rejections_and_moves(
     reassures or gives the floor back (after anything but an idea), and moving on after first
     agreeing or acknowledging ("Yeah, do that. Anyway, what else?") takes the contribution
     up: not dismissals either. Nor is moving on after someone was given the floor ("Please go ahead,
-    sir." "Good morning, everyone...") or after a turn that answered a question (`answer_ids`,
-    the utterances that did): the question was taken up, and the next one comes."""
+    sir." "Good morning, everyone..."), after a turn that answered a question, or by the asker
+    once their question was answered, by one person or more (`answered`: the utterances that
+    answered a question -> who asked it): the question was taken up, and the next one comes."""
+    answered = answered or {}
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
     asked: int | None = None  # the last question in the previous speaker's turn
     answered_in_turn = False  # the previous speaker's turn answered a question
     answering = False  # this turn answers a question
+    satisfied: set[str] = set()  # askers answered since the last question
     for index, u in enumerate(ordered):
         if not substantive[index]:
             continue
         new_turn = previous is None or ordered[previous].speaker != u.speaker
         if new_turn:
             answered_in_turn, answering = answering, False
-        answering = answering or u.id in answer_ids
+        answering = answering or u.id in answered
         if previous is not None and new_turn:
             before = ordered[previous]
             # Thanks on their own ("Thanks for that clarification, Clint.") put nothing
@@ -815,6 +823,7 @@ def _rejections_and_moves(
                     and not takes_up
                     and not rule_acts[previous].gives_floor
                     and not answered_in_turn
+                    and u.speaker not in satisfied
                 ):
                     found.append(
                         Dismissal(
@@ -826,6 +835,9 @@ def _rejections_and_moves(
         # A "should I...?" or "can you...?" cut off before its question mark still asks.
         if "question" in acts[index] or rule_acts[index].decision or rule_acts[index].request:
             asked = index
+            satisfied = set()
+        if u.id in answered:
+            satisfied.add(answered[u.id])
         previous = index
     return found
 
