@@ -630,22 +630,16 @@ def test_moving_on_after_a_question_was_answered_or_the_floor_given_dismisses_no
     """The facilitator moving on once Greg has answered her question (and Jonas added to the
     answer) or after his thanks, or Jonas taking the floor he was given with "anyway",
     dismisses nobody; moving on straight after an idea nobody asked for does."""
+    question = ("Priya Raman", 0, 4, "Greg, how did the southern plants do this quarter?")
+    answer = ("Greg Halvorsen", 4.5, 12, "They held up well, close to capacity apart from June.")
     answered = analyze(
-        meeting(
-            ("Priya Raman", 0, 4, "Greg, how did the southern plants do this quarter?"),
-            ("Greg Halvorsen", 4.5, 12, "They held up well, close to capacity apart from June."),
-            ("Priya Raman", 12.5, 16, "Moving on to pricing now."),
-        )
+        meeting(question, answer, ("Priya Raman", 12.5, 16, "Moving on to pricing now."))
     )
     assert answered.questions[0].answered_by == "Greg Halvorsen"
     assert answered.dismissals == ()
+    added = ("Jonas Becker", 12.5, 18, "And the freight costs there came down again in July.")
     added_to = analyze(
-        meeting(
-            ("Priya Raman", 0, 4, "Greg, how did the southern plants do this quarter?"),
-            ("Greg Halvorsen", 4.5, 12, "They held up well, close to capacity apart from June."),
-            ("Jonas Becker", 12.5, 18, "And the freight costs there came down again in July."),
-            ("Priya Raman", 18.5, 21, "Moving on to pricing now."),
-        )
+        meeting(question, answer, added, ("Priya Raman", 18.5, 21, "Moving on to pricing now."))
     )
     assert added_to.dismissals == ()
     handed_over = analyze(
