@@ -52,7 +52,7 @@ def analyze(
         speaking.ordered,
         speaking.backchannel_ids,
         meeting.is_timed,
-        machine_diarized=meeting.metadata.get("diarization") == "machine",
+        machine_diarized=meeting.machine_diarized,
     )
     speakers = _with_interruption_counts(speakers, interruptions)
     interruption_rows = tuple(InterruptionReport(**asdict(i)) for i in interruptions.interruptions)

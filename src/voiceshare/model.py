@@ -14,6 +14,8 @@ from types import MappingProxyType
 # The speaker of speech the source does not attribute to anyone (captions without names, a
 # Zoom cue without a name). It is not a person: it is left out of shares and balance.
 UNIDENTIFIED_SPEAKER = "Unidentified speaker"
+# `Meeting.metadata["diarization"]` when a speech recogniser told the speakers apart.
+MACHINE_DIARIZATION = "machine"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,11 @@ class Meeting:
     def is_timed(self) -> bool:
         """True when every utterance has a start and an end time."""
         return bool(self.utterances) and all(u.is_timed for u in self.utterances)
+
+    @property
+    def machine_diarized(self) -> bool:
+        """True when a speech recogniser's speaker labels told the speakers apart."""
+        return self.metadata.get("diarization") == MACHINE_DIARIZATION
 
     @property
     def start_s(self) -> float | None:

@@ -323,6 +323,7 @@ def analyze_language(
     model = _answer_model()
     results: dict[str, UtteranceActs] = {}
     dismissals: list[Dismissal] = []
+    answered: dict[str, str] = {}  # the utterance that answered a question -> who asked it
     for index, u in enumerate(ordered):
         qtype = addressee = None
         answer: tuple[str, str, float | None] | None = None
@@ -371,13 +372,9 @@ def analyze_language(
             question_text=scores[index].question_text if "question" in acts[index] else None,
             question_start_s=scores[index].question_start_s if "question" in acts[index] else None,
         )
+        if answer is not None:
+            answered[answer[1]] = u.speaker
 
-    askers = {u.id: u.speaker for u in ordered}
-    answered = {
-        r.answer_utterance_id: askers[question]
-        for question, r in results.items()
-        if r.answer_utterance_id
-    }
     dismissals.extend(
         _rejections_and_moves(
             ordered,
@@ -756,7 +753,7 @@ def _rejections_and_moves(
     rule_acts: Sequence[RuleActs],
     already: Sequence[Dismissal],
     question_texts: Sequence[str | None],
-    answered: Mapping[str, str] | None = None,
+    answered: Mapping[str, str],
 ) -> list[Dismissal]:
     """A rejection of, or a move to another topic right after, someone else's contribution.
 
@@ -774,7 +771,6 @@ def _rejections_and_moves(
     sir." "Good morning, everyone..."), after a turn that answered a question, or by the asker
     once their question was answered, by one person or more (`answered`: the utterances that
     answered a question -> who asked it): the question was taken up, and the next one comes."""
-    answered = answered or {}
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None

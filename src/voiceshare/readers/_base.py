@@ -8,7 +8,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voiceshare.model import Meeting, Speaker, Utterance, Word, speakers_in_order
+from voiceshare.model import (
+    MACHINE_DIARIZATION,
+    Meeting,
+    Speaker,
+    Utterance,
+    Word,
+    speakers_in_order,
+)
 from voiceshare.readers._flicker import absorb_flicker
 from voiceshare.readers._source import Source
 
@@ -178,7 +185,7 @@ def build_meeting(source: Source, parsed: Parsed, format_name: str) -> Meeting:
         else "labelled"
     )
     if parsed.machine_diarized:
-        metadata["diarization"] = "machine"
+        metadata["diarization"] = MACHINE_DIARIZATION
     if date_origin:
         metadata["date_origin"] = date_origin
     return Meeting(

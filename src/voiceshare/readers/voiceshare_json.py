@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voiceshare.model import Speaker, Utterance, Word
+from voiceshare.model import MACHINE_DIARIZATION, Speaker, Utterance, Word
 from voiceshare.readers._base import Parsed, ReaderSpec, parse_seconds
 from voiceshare.readers._source import Source
 
@@ -56,7 +56,7 @@ def read(source: Source) -> Parsed:
         has_text=any(u.text for u in utterances),
         # A recogniser's speaker labels stay a recogniser's: its label switches are still no
         # interruptions. Its flickers were mended when the report was written.
-        machine_diarized=meeting.get("diarization") == "machine",
+        machine_diarized=meeting.get("diarization") == MACHINE_DIARIZATION,
     )
 
 
