@@ -30,7 +30,7 @@ from voiceshare.evaluation.acts import (
 )
 from voiceshare.evaluation.answers import predict_answers
 from voiceshare.language import acts, embeddings
-from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier
+from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier, lone_opener
 from voiceshare.model import Meeting, Utterance
 from voiceshare.report.model import MeetingReport
 from voiceshare.resources import models_dir
@@ -112,6 +112,53 @@ def test_no_to_a_proposal_is_a_rejection(tier: str) -> None:
     proposal, refusal, _okay = classifier.predict(PROPOSAL, punctuated=True)
     assert refusal.is_rejection and "rejection" in refusal.acts
     assert not proposal.is_rejection and not proposal.is_question
+
+
+# Raw speech recognition output of a design meeting (as in the cloud-ASR AMI files): people
+# start a question with one word and stop. Without the rule the accurate tier took "do", "is"
+# and "are" for questions, and the fast tier "um does", so the report listed them unanswered.
+LONE_OPENERS_RAW = [
+    exchange(
+        ("Ana", "so do you want us to discuss this together or one by one"),
+        ("Ben", "we can do it separately and then discuss it"),
+        ("Cleo", "do"),
+        ("Dev", "so it's actually a scale"),
+    ),
+    exchange(
+        ("Ana", "we could put the buttons on the side"),
+        ("Ben", "is"),
+        ("Ana", "and the screen on top"),
+    ),
+    exchange(
+        ("Ana", "the battery goes in the back"),
+        ("Ben", "um does"),
+        ("Ana", "it does"),
+    ),
+    exchange(
+        ("Ana", "and what kind of chip would we need"),
+        ("Ben", "are"),
+        ("Cleo", "a simple one"),
+    ),
+]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_verb_said_alone_in_raw_text_is_no_question(tier: str) -> None:
+    """'do', 'is', 'um does' and 'are' on their own start something nobody heard: no question."""
+    classifier = fast() if tier == "fast" else accurate()
+    for utterances in LONE_OPENERS_RAW:
+        for utterance, scores in zip(
+            utterances, classifier.predict(utterances, punctuated=False), strict=True
+        ):
+            if utterance.text in {"do", "is", "um does", "are"}:
+                assert not scores.is_question, utterance.text
+
+
+def test_only_an_opener_with_nothing_but_fillers_is_lone() -> None:
+    """A verb with a subject, a question mark or another word makes more than an opener."""
+    assert lone_opener("do") and lone_opener("um do um") and lone_opener("which uh")
+    assert not lone_opener("is it") and not lone_opener("Is?") and not lone_opener("what")
+    assert not lone_opener("do you") and not lone_opener("")
 
 
 # An analyst's question on an earnings call, untimed like the Rev export it comes from: one
