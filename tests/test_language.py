@@ -800,6 +800,35 @@ def test_a_question_of_its_own_after_an_idea_is_answered_by_a_no() -> None:
     assert [(d.dismissed, d.by) for d in rejected.dismissals] == [("Priya Raman", "Jonas Becker")]
 
 
+def test_in_raw_text_a_question_after_an_idea_is_found_inside_the_utterance() -> None:
+    """Speech recognition without punctuation gives the idea and the question as one
+    utterance (the cloud-ASR AMI meeting: "let's go real do you see anything that I've
+    missed"): the question after the idea's words is answered by a "no"; asking whether the
+    others agree with the idea, in raw or punctuated text, leaves the "no" rejecting it."""
+    answered = analyze(
+        meeting(
+            ("Priya Raman", 0, 5, "let's go round the list do you see anything that i've missed"),
+            ("Jonas Becker", 5.4, 8, "no i think that's all right"),
+        )
+    )
+    assert answered.questions[0].answered_by == "Jonas Becker"
+    assert answered.dismissals == ()
+    for idea in (
+        "we could cache the shift lists do you agree",
+        "We could cache the shift lists. Do you agree?",
+        "We could cache the shift lists. Is everyone okay with that?",
+    ):
+        rejected = analyze(
+            meeting(
+                ("Priya Raman", 0, 5, idea),
+                ("Jonas Becker", 5.4, 8, "No, that won't work, they change every hour."),
+            )
+        )
+        assert [(d.dismissed, d.by) for d in rejected.dismissals] == [
+            ("Priya Raman", "Jonas Becker")
+        ], idea
+
+
 def test_a_yes_to_a_proposal_answers_it() -> None:
     """'Oh, I love that.' takes up 'what if quiet hours follow your own schedule?'."""
     report = analyze(

@@ -798,7 +798,8 @@ def _rejections_and_moves(
                 thanks_only
             )
             answers = asked is not None and not (
-                rule_acts[asked].proposal and _asks_about_proposal(question_texts[asked])
+                rule_acts[asked].proposal
+                and _asks_about_proposal(question_texts[asked], ordered[asked].text)
             )
             takes_up = bool(
                 {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
@@ -844,7 +845,9 @@ _OPINION = re.compile(
     r"|(?:does|would|will) (?:that|this|it) (?:work|sound|make sense|be okay|be ok|be alright)"
     r"|sounds? (?:good|okay|ok|alright|right|reasonable)|makes? sense|how does (?:that|this) "
     r"sound|any objections?|(?:is|would) (?:that|this) (?:okay|ok|alright|fine|good)"
-    r"|good idea|what about (?:that|this|it))\b"
+    r"|good idea|what about (?:that|this|it)|(?:do|does) (?:you|everyone|everybody) agree"
+    r"|(?:are|is) (?:you|we|everyone|everybody|people) (?:okay|ok|fine|happy|good) with)\b"
+    r"|\b(?:do|don't) you (?:think|agree)\W*$"
     # a bare tag that ends the question: "..., okay?", "right?"
     r"|\b(?:okay|ok|alright|right|yeah|yes|fair|agreed)\W*$",
     re.IGNORECASE,
@@ -852,13 +855,30 @@ _OPINION = re.compile(
 _PROPOSAL = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in PROPOSALS) + r")\b", re.IGNORECASE)
 
 
-def _asks_about_proposal(question: str | None) -> bool:
+# Where a question starts: a verb before its subject ("do you see..."), or a wh-word before
+# one ("what do you..."); "when we get back" or "which saves money" goes on with the idea.
+_QUESTION_START = re.compile(
+    r"\b(?:(?:what|who|how|why|where|when)\s+)?(?:do|does|did|is|are|can|could|will|would"
+    r"|have|has)\s+(?:you|we|they|i|anyone|anybody|everyone|everybody|people)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_about_proposal(question: str | None, utterance: str = "") -> bool:
     """Whether the question in an utterance that puts an idea forward is about that idea, so
-    that a "no" to it rejects the idea: it is the whole utterance (None), it proposes itself
-    ("What if we...?"), or it asks what the others think ("...What do you think?"). A
-    question of its own ("Do you see anything I've missed?") is answered by a "no"."""
+    that a "no" to it rejects the idea: it proposes itself ("What if we...?"), or it asks
+    what the others think ("...What do you think?", "...do you agree?"). A question of its
+    own ("Do you see anything I've missed?") is answered by a "no". `question` is None when
+    the question is the whole `utterance`; then, in raw text or one long sentence ("let's go
+    round do you see anything that I've missed"), a question starting after the idea's words
+    is read the same way, and without one the utterance proposes itself."""
     if question is None:
-        return True
+        utterance = straight_quotes(utterance)
+        proposed = _PROPOSAL.search(utterance)
+        start = _QUESTION_START.search(utterance, proposed.end()) if proposed else None
+        if start is None:
+            return True
+        question = utterance[start.start() :]
     question = straight_quotes(question)
     return bool(_PROPOSAL.search(question) or _OPINION.search(question))
 
