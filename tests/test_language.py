@@ -963,6 +963,27 @@ def test_a_short_transcript_that_ends_a_plain_question_with_a_full_stop() -> Non
     assert "question mark" not in status.note
 
 
+def test_a_report_on_raw_text_says_how_many_questions_the_models_find_there() -> None:
+    """Without punctuation the models find about 6 in 10 questions (they find over 99% with
+    it): the report says so where it lists them, so that nobody takes its counts for more."""
+    raw = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "so what kind of chip would we need for this"),
+            ("Greg Halvorsen", 3.4, 7, "a simple one i think the cheapest we can get"),
+        )
+    )
+    (status,) = [a for a in raw.analyses if a.name == "questions"]
+    assert "no punctuation" in status.note and "about 6 in 10" in status.note
+    punctuated = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "So what kind of chip would we need for this?"),
+            ("Greg Halvorsen", 3.4, 7, "A simple one, I think. The cheapest we can get."),
+        )
+    )
+    (status,) = [a for a in punctuated.analyses if a.name == "questions"]
+    assert "punctuation" not in status.note
+
+
 @pytest.mark.shared_data
 def test_a_transcript_that_never_marks_questions_is_read_for_them(shared_data: Path) -> None:
     """The British National Corpus conversations in CHAT end every line with a full stop and
