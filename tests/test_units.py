@@ -183,6 +183,28 @@ def test_the_report_quotes_the_question_inside_a_long_raw_cue() -> None:
     assert question.time_s == pytest.approx(9 * 9 / 16, abs=0.001)
 
 
+def test_a_trailing_or_is_quoted_with_the_words_it_asks_about() -> None:
+    """Raw speech recognition gives "...encouraged to buy three or" (the cloud-ASR AMI
+    meeting); the boundary model cuts the "or" off as a unit, and the models take it for the
+    question. The report quotes it with the words before it in the cue, not as "or"."""
+    report = analyze(
+        meeting(
+            (
+                "Priya Raman",
+                0,
+                6,
+                "okay so the case comes in red and people will be encouraged to buy three or",
+            ),
+            ("Amara Okonkwo", 6.2, 9, "two is enough i think"),
+        )
+    )
+    (question,) = report.questions
+    assert question.text == (
+        "so the case comes in red and people will be encouraged to buy three or"
+    )
+    assert question.answered_by == "Amara Okonkwo"
+
+
 def test_the_report_counts_a_question_asked_mid_cue_and_its_answer() -> None:
     """In a punctuated transcript, a question in the middle of a long cue is reported, and the
     other person's reply answers it."""

@@ -46,6 +46,11 @@ _MARK_AND_SPACE = re.compile(r"[.?!][\"')\]]*\s+(?=\S)")
 # Cut-off and trail-off marks other transcribers use for MRDA's `==`.
 _OTHER_CUT_OFF = re.compile(r"\s*(?:--+|—|–|\.\.\.|…)\s*$")
 CUT_OFF = " =="
+# The tail of an or-question said as a unit of its own (MRDA's `qrr`): "or", "or not?".
+_OR_TAIL = re.compile(
+    r"^\W*(?:(?:uh|um)\W+)*or(?:\W+(?:not|what|something|anything|so|whatever))?[\W=]*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +170,20 @@ def classify_by_units(
     asked: list[list[ActScores]] = [[] for _ in ordered]
     said: list[list[ActScores]] = [[] for _ in ordered]
     wording: list[list[Unit]] = [[] for _ in ordered]
-    for unit, scores in zip(units, scored, strict=True):
+    for k, (unit, scores) in enumerate(zip(units, scored, strict=True)):
         asked[unit.last].append(scores)
         said[unit.first].append(scores)
         if scores.is_question:
+            before = units[k - 1] if k else None
+            # "...buy three" | "or": the "or" asks about the words before it in the cue.
+            if (
+                before is not None
+                and _OR_TAIL.match(unit.text)
+                and before.last == unit.first
+                and before.utterance.speaker == unit.utterance.speaker
+                and before not in wording[unit.last]
+            ):
+                wording[unit.last].append(before)
             wording[unit.last].append(unit)
     results = []
     for ending_here, starting_here in zip(asked, said, strict=True):
