@@ -15,6 +15,7 @@ from voiceshare.language.rules import (
     looks_like_question,
     question_type,
 )
+from voiceshare.model import MACHINE_DIARIZATION
 from voiceshare.readers import read_meeting
 
 PEOPLE = ["Noor Haddad", "Greg Halvorsen", "Jonas Becker", "Amara Okonkwo", "Priya Raman"]
@@ -982,6 +983,58 @@ def test_a_report_on_raw_text_says_how_many_questions_the_models_find_there() ->
     )
     (status,) = [a for a in punctuated.analyses if a.name == "questions"]
     assert "punctuation" not in status.note
+
+
+# A speech recogniser's output (like Amazon Transcribe's for the earnings21 calls): punctuated,
+# but its speaker labels change in the middle of sentences, so few of its runs end with a mark.
+RELABELLED = (
+    ("Speaker 1", 0, 9, "Thanks, everyone. Revenue grew 4% in the quarter and the new plant"),
+    ("Speaker 2", 9, 20, "came in on budget. Moving on to slide seven, margins held up in"),
+    (
+        "Speaker 1",
+        20,
+        30,
+        "all three regions. Are you expecting the same in the fourth quarter? And",
+    ),
+    ("Speaker 2", 30, 40, "Yes, we expect the same trend. Freight costs came down again as we"),
+)
+
+
+def test_a_recogniser_transcript_is_punctuated_though_its_runs_stop_mid_sentence() -> None:
+    """Sentences end inside its runs, so the text is read as punctuated: the question is found
+    by its question mark and the report does not call the transcript unpunctuated."""
+    report = analyze(meeting(*RELABELLED, metadata={"diarization": MACHINE_DIARIZATION}))
+    (status,) = [a for a in report.analyses if a.name == "questions"]
+    assert "no punctuation" not in status.note
+    assert [q.text for q in report.questions] == [
+        "Are you expecting the same in the fourth quarter?"
+    ]
+
+
+def test_a_recogniser_changing_labels_mid_sentence_dismisses_nobody() -> None:
+    """'...and the new plant' / 'came in on budget. Moving on to slide seven...' is one person
+    going on under a new label: no topic change dismisses anyone. Written so by people, the
+    same turns would be a dismissal."""
+    relabelled = analyze(meeting(*RELABELLED, metadata={"diarization": MACHINE_DIARIZATION}))
+    assert relabelled.dismissals == ()
+    by_people = analyze(meeting(*RELABELLED))
+    assert [(d.dismissed, d.kind) for d in by_people.dismissals] == [("Speaker 1", "topic_change")]
+    # Nor does the asker moving on from their own question under the new label.
+    asked = (
+        ("Speaker 1", 0, 9, "Revenue grew 4% in the quarter. Is that clear to everyone? If not, I"),
+        (
+            "Speaker 2",
+            9,
+            20,
+            "move on to the outlook now. Next year we expect growth of 5% in all.",
+        ),
+    )
+    relabelled = analyze(meeting(*asked, metadata={"diarization": MACHINE_DIARIZATION}))
+    assert relabelled.dismissals == ()
+    by_people = analyze(meeting(*asked))
+    assert [(d.dismissed, d.kind) for d in by_people.dismissals] == [
+        ("Speaker 1", "unanswered_topic_change")
+    ]
 
 
 @pytest.mark.shared_data

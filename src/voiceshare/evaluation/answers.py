@@ -27,5 +27,10 @@ def predict_answers(meeting: Meeting, tier: str | None = None) -> dict[str, str 
 def predict_answers_given(
     meeting: Meeting, questions: Collection[str], tier: str | None = None
 ) -> dict[str, str | None]:
-    language = language_of(measure_speaking(meeting), questions=questions, tier=tier)
+    language = language_of(
+        measure_speaking(meeting),
+        questions=questions,
+        tier=tier,
+        machine_diarized=meeting.machine_diarized,
+    )
     return {uid: acts.answered_by for uid, acts in language.utterances.items()}

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
-from voiceshare.language.endings import cut_off_mark, words
+from voiceshare.language.endings import carries_on, cut_off_mark, words
 from voiceshare.language.rules import (
     PROPOSALS,
     RuleActs,
@@ -311,12 +311,16 @@ def analyze_language(
     embed: Callable[[list[str]], Any] | None = None,
     questions: Collection[str] | None = None,
     tier: str | None = None,
+    machine_diarized: bool = False,
 ) -> LanguageAnalysis:
     """Run the language analysis on timeline-ordered utterances (see the module docstring).
 
     `questions`, when given, fixes which utterances are questions (the ids of annotated
     questions, to evaluate answer detection on its own); `tier` the dialog-act tier (None:
-    the accurate one when installed, else the fast one)."""
+    the accurate one when installed, else the fast one). `machine_diarized` says that a
+    speech recogniser told the speakers apart: an utterance carrying on the sentence before
+    it under another label (`endings.carries_on`) is then its speaker going on, not someone
+    dismissing them."""
     ctx = prepare_context(ordered, backchannels, people, punctuated, embed, questions, tier)
     acts, rule_acts, scores, substantive = ctx.acts, ctx.rule_acts, ctx.scores, ctx.substantive
     tier = ctx.tier
@@ -350,7 +354,15 @@ def analyze_language(
                 answer, moved_on = _answer(ctx, index, qtype, model)
                 if answer is None and _answers_itself(ctx, index, qtype):
                     qtype, moved_on = "rhetorical", None
-                if answer is None and moved_on is not None:
+                if (
+                    answer is None
+                    and moved_on is not None
+                    and not (
+                        machine_diarized
+                        and moved_on > 0
+                        and carries_on(ordered[moved_on - 1].text, ordered[moved_on].text)
+                    )
+                ):
                     mover = ordered[moved_on]
                     dismissals.append(
                         Dismissal(
@@ -384,6 +396,7 @@ def analyze_language(
             dismissals,
             [s.question_text for s in scores],
             answered,
+            machine_diarized,
         )
     )
     credits = _credits(ordered, rule_acts, acts, substantive)
@@ -754,6 +767,7 @@ def _rejections_and_moves(
     already: Sequence[Dismissal],
     question_texts: Sequence[str | None],
     answered: Mapping[str, str],
+    machine_diarized: bool = False,
 ) -> list[Dismissal]:
     """A rejection of, or a move to another topic right after, someone else's contribution.
 
@@ -770,7 +784,9 @@ def _rejections_and_moves(
     up: not dismissals either. Nor is moving on after someone was given the floor ("Please go ahead,
     sir." "Good morning, everyone..."), after a turn that answered a question, or by the asker
     once their question was answered, by one person or more (`answered`: the utterances that
-    answered a question -> who asked it): the question was taken up, and the next one comes."""
+    answered a question -> who asked it): the question was taken up, and the next one comes.
+    With `machine_diarized`, a reply carrying on the sentence before it is that sentence's
+    speaker under a wrong label, and dismisses nobody."""
     counted = {d.by_utterance_id for d in already}
     found = []
     previous: int | None = None
@@ -804,7 +820,9 @@ def _rejections_and_moves(
             takes_up = bool(
                 {"acceptance", "acknowledgement"} & (acts[index] | rule_acts[index].acts)
             )
-            if contributed and u.id not in counted:
+            # A recogniser's new label in the middle of a sentence is its speaker going on.
+            relabelled = machine_diarized and carries_on(before.text, u.text)
+            if contributed and u.id not in counted and not relabelled:
                 agrees = (
                     not rule_acts[previous].proposal
                     and (_agrees_with_negative(before.text, u.text) or _reassures(u.text))

@@ -84,6 +84,13 @@ def terminal_punctuation(text: str) -> bool:
     return bool(_TERMINAL.search(stripped)) and not stripped.endswith(("...", "…"))
 
 
+def carries_on(earlier: str, later: str) -> bool:
+    """Whether `later` carries on `earlier`'s sentence: `earlier` has no sentence end or
+    cut-off mark and `later` starts in lower case ("...is being recorded and" / "may not be
+    reproduced...")."""
+    return not terminal_punctuation(earlier) and not cut_off_mark(earlier) and later[:1].islower()
+
+
 def words(text: str) -> list[str]:
     """Lower-case words, punctuation dropped (apostrophes kept, made straight)."""
     return _WORD.findall(straight_quotes(text).lower())

@@ -371,11 +371,7 @@ def label_switch(u: Utterance, v: Utterance) -> bool:
     on the 44 earnings21 calls with Amazon Transcribe output, the reference RTTMs give the
     rest of the sentence to the person who began it at 1,870 of the 1,879 such changes where
     they name one speaker."""
-    return (
-        not endings.terminal_punctuation(u.text)
-        and not endings.cut_off_mark(u.text)
-        and v.text[:1].islower()
-    )
+    return endings.carries_on(u.text, v.text)
 
 
 def analyze_interruptions(
