@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
+from voiceshare.language import endings
 from voiceshare.language.rules import agreeing_no
 from voiceshare.language.text import ends_asking, straight_quotes
 from voiceshare.model import Utterance
@@ -287,7 +288,6 @@ _OPENERS_ALONE = frozenset(
      "should", "shall", "have", "has", "had", "may", "might", "must", "which"}
 )  # fmt: skip
 _ALONE_FILLERS = frozenset({"uh", "um", "and", "so", "but", "well", "oh"})
-_WORD = re.compile(r"[a-z']+")
 
 
 def lone_opener(text: str) -> bool:
@@ -295,7 +295,7 @@ def lone_opener(text: str) -> bool:
     mark: the start of a question, or of a clause, the speaker abandoned."""
     if "?" in text:
         return False
-    said = [w for w in _WORD.findall(text.lower()) if w not in _ALONE_FILLERS]
+    said = [w for w in endings.words(text) if w not in _ALONE_FILLERS]
     return len(said) == 1 and said[0] in _OPENERS_ALONE
 
 
