@@ -31,6 +31,8 @@ from voiceshare.evaluation.acts import (
 from voiceshare.evaluation.answers import predict_answers
 from voiceshare.language import acts, embeddings
 from voiceshare.language.acts import ActClassifier, ActScores, load_act_classifier, lone_opener
+from voiceshare.language.rules import looks_like_question
+from voiceshare.language.text import quotes_a_question
 from voiceshare.model import Meeting, Utterance
 from voiceshare.report.model import MeetingReport
 from voiceshare.resources import models_dir
@@ -159,6 +161,38 @@ def test_only_an_opener_with_nothing_but_fillers_is_lone() -> None:
     assert lone_opener("do") and lone_opener("um do um") and lone_opener("which uh")
     assert not lone_opener("is it") and not lone_opener("Is?") and not lone_opener("what")
     assert not lone_opener("do you") and not lone_opener("")
+
+
+# A lecture read out code, and a team retold what customers ask (the synthetic CS101 Zoom
+# transcript's report listed 'name = input("What's your name? ")' as an unanswered question).
+QUOTED_QUESTIONS = exchange(
+    ("Ana", "Here's how: name = input(\"What's your name? \")"),
+    ("Ana", "Then we print the greeting."),
+    ("Ben", 'Customers keep asking us "where is my order?"'),
+    ("Cleo", "We should add tracking to the emails."),
+)
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_question_quoted_after_other_words_is_not_asked(tier: str) -> None:
+    """Code read out and someone else's question retold end on a '?' inside quotes: no question."""
+    classifier = fast() if tier == "fast" else accurate()
+    for utterance, scores in zip(
+        QUOTED_QUESTIONS, classifier.predict(QUOTED_QUESTIONS, punctuated=True), strict=True
+    ):
+        assert not scores.is_question, utterance.text
+
+
+def test_only_a_question_mark_inside_quotes_opened_mid_sentence_is_quoted() -> None:
+    """A sentence that is all quotation still asks, and so does a '?' after the closing quote."""
+    assert quotes_a_question("She said \u201cwhy not?\u201d")
+    assert quotes_a_question("Here's how: name = input(\"What's your name? \")")
+    assert not quotes_a_question('"Is it?"') and not quotes_a_question('Okay. "Is it?"')
+    assert not quotes_a_question('Like when he says "To die, to sleep"?')
+    assert not quotes_a_question("Are we done?") and not quotes_a_question("")
+    # The rule used when no trained model is installed reads quotes the same way.
+    assert not looks_like_question('Customers keep asking "where is my order?"', True)
+    assert looks_like_question('"Where is my order?"', True)
 
 
 # An analyst's question on an earnings call, untimed like the Rev export it comes from: one

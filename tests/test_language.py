@@ -228,9 +228,11 @@ def test_question_types() -> None:
 def test_the_fallback_rule_takes_a_question_mark_after_a_word() -> None:
     """Without a trained classifier, punctuated text asks when its last sentence ends in '?'
     after a word, inside quotes or brackets too; a transcriber's "(?)" for an unsure word,
-    or a lone "?", asks nothing. Unpunctuated text asks with a wh-word or an auxiliary first."""
+    a lone "?", or a question quoted after other words asks nothing. Unpunctuated text asks
+    with a wh-word or an auxiliary first."""
     assert looks_like_question("Are we shipping on Friday?", punctuated=True)
-    assert looks_like_question('She said "is it ready?"', punctuated=True)
+    assert looks_like_question('"Is it ready?"', punctuated=True)
+    assert not looks_like_question('She said "is it ready?"', punctuated=True)
     assert looks_like_question("Really??", punctuated=True)
     assert looks_like_question("Are you sure ...?", punctuated=True)
     assert looks_like_question("(Did the build pass?) ", punctuated=True)

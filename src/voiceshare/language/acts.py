@@ -37,7 +37,7 @@ import numpy.typing as npt
 from voiceshare.errors import ConfigError, MissingExtraError, VoiceshareError
 from voiceshare.language import endings
 from voiceshare.language.rules import agreeing_no
-from voiceshare.language.text import ends_asking, straight_quotes
+from voiceshare.language.text import ends_asking, quotes_a_question, straight_quotes
 from voiceshare.model import Utterance
 from voiceshare.resources import model_file, models_dir
 
@@ -339,7 +339,8 @@ class ActClassifier:
         `punctuated` picks the model for the kind of text; in punctuated text an utterance
         ending in a question mark is a question whatever the model says, and a "no" that
         praises or agrees ("No, that's a great point.") is never a rejection, and an auxiliary
-        verb said alone ("do", "um is") is never a question (`lone_opener`)."""
+        verb said alone ("do", "um is") is never a question (`lone_opener`), nor is a
+        question quoted after other words ('She asked "why?"', `quotes_a_question`)."""
         variant = variant_name(punctuated)
         fast = self._fast[variant]
         chosen = range(len(utterances)) if indices is None else indices
@@ -375,6 +376,10 @@ class ActClassifier:
             # calls ("..., and that satisfied your needs for the entire year?").
             if punctuated and ends_asking(utterances[i].text):
                 rescaled["question"] = max(rescaled["question"], DECISION)
+            # A question in quotes after other words is quoted, not asked: code read out
+            # ('name = input("What's your name? ")'), or someone else's words retold.
+            if punctuated and quotes_a_question(utterances[i].text):
+                rescaled["question"] = min(rescaled["question"], DECISION / 2)
             # "No, that's a great point." agrees; the models, trained on few of these, took
             # the "no" for a refusal (3 of 3 on MRDA validation).
             if agreeing_no(utterances[i].text):

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from voiceshare.language.nlp import load_pipeline
-from voiceshare.language.text import ends_asking, straight_quotes
+from voiceshare.language.text import ends_asking, quotes_a_question, straight_quotes
 
 HEDGES = (
     "sorry", "sorry but", "this might be a dumb question", "this may be a dumb question",
@@ -602,6 +602,6 @@ def looks_like_question(text: str, punctuated: bool) -> bool:
     """The fallback question rule when no trained classifier is installed: a question mark
     when the transcript is punctuated; a wh-word or an auxiliary first otherwise."""
     if punctuated:
-        return ends_asking(text)
+        return ends_asking(text) and not quotes_a_question(text)
     words = _WORD.findall(straight_quotes(text).lower())
     return bool(words) and (words[0] in WH_WORDS or words[0] in AUXILIARIES) and len(words) >= 3

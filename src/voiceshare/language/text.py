@@ -32,3 +32,21 @@ def ends_asking(text: str) -> bool:
     `_ENDS_ASKING`: "...for the entire year?", '"Is it?"', "Really??"); a bare "?" or
     "(?)" asks nothing."""
     return bool(_ENDS_ASKING.search(straight_quotes(text)))
+
+
+# Where a sentence ends before the next one starts ("...day. Then", "ready? So").
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*\s+")
+
+
+def quotes_a_question(text: str) -> bool:
+    """Whether punctuated `text` ends on a question that the speaker quotes rather than asks:
+    its last question mark lies inside double quotes opened after other words of the same
+    sentence ('Here's how: name = input("What's your name? ")', 'She asked me "are you
+    coming?"'). A sentence that is all quotation ('"Is it?"') still asks."""
+    straight = straight_quotes(text)
+    mark = straight.rfind("?")
+    if mark < 0 or straight[:mark].count('"') % 2 == 0:
+        return False
+    opened = straight.rfind('"', 0, mark)
+    sentence = _SENTENCE_END.split(straight[:opened])[-1]
+    return any(c.isalnum() for c in sentence)
