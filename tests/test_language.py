@@ -987,6 +987,38 @@ def test_a_report_on_raw_text_says_how_many_questions_the_models_find_there() ->
     assert "punctuation" not in status.note
 
 
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_report_says_how_far_its_answers_and_dismissals_agree_with_annotators(
+    tier: str,
+) -> None:
+    """Where the report lists questions and dismissals it says how often the trained models
+    agreed with the ICSI annotators, and that moving on and credit were never measured, so
+    that nobody takes a listed dismissal for a verdict."""
+    from voiceshare.report.html import render_html
+    from voiceshare.report.markdown import render_markdown
+
+    report = analyze(
+        meeting(
+            ("Priya Raman", 0, 3, "I think we should cache the results."),
+            ("Greg Halvorsen", 3.4, 6, "No, that won't work for the sales team."),
+            ("Priya Raman", 6.4, 9, "Can we ship on Friday?"),
+            ("Greg Halvorsen", 9.4, 12, "Yes, the tests passed this morning."),
+        ),
+        tier=tier,
+    )
+    notes = {a.name: a.note for a in report.analyses}
+    assert f"{tier} tier" in notes["questions"] and "about 3 in 4 questions" in notes["questions"]
+    assert "about 7 in 10 of the refusals" in notes["dismissals"]
+    assert "moving on and credit have no annotations" in notes["dismissals"]
+    assert "no annotations to be measured against" in notes["credit"]
+    markdown = render_markdown(report)
+    dismissals = markdown[markdown.index("## Dismissals and credit") :]
+    assert "about 7 in 10 of the refusals" in dismissals
+    html = render_html(report)
+    section = html[html.index('id="credit"') : html.index('id="measured"')]
+    assert "about 7 in 10 of the refusals" in section
+
+
 # A speech recogniser's output (like Amazon Transcribe's for the earnings21 calls): punctuated,
 # but its speaker labels change in the middle of sentences, so few of its runs end with a mark.
 RELABELLED = (

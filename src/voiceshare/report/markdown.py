@@ -267,6 +267,7 @@ def _dismissals_and_credit(report: MeetingReport) -> list[str]:
     status = report.status("credit")
     if status is None or status.status != "measured":
         return []
+    dismissals = report.status("dismissals")
     lines = [
         "## Dismissals and credit",
         "",
@@ -275,6 +276,10 @@ def _dismissals_and_credit(report: MeetingReport) -> list[str]:
         "it; an *uncredited echo* is someone restating an idea another person raised earlier "
         "without naming them.",
         "",
+    ]
+    if dismissals is not None and dismissals.note:
+        lines += [f"_{dismissals.note}_", ""]
+    lines += [
         "| Person | Dismissed | Dismissed others | Acknowledged | Credited | Ideas echoed "
         "without credit | Hedged openers |",
         "|---|---:|---:|---:|---:|---:|---:|",
