@@ -443,6 +443,20 @@ def test_asking_about_an_idea_does_not_restate_it() -> None:
     ]
 
 
+def test_taking_up_earlier_talk_openly_is_no_uncredited_echo() -> None:
+    """Jonas saying that he takes up earlier talk ("Just following up on the shifts", "going
+    back to the earlier point") builds on it openly, though he names nobody: no uncredited
+    echo, as between analysts following up each other's questions on an earnings call."""
+    statement = (
+        "The recurring shifts are stored in the clinic's local time and only converted to UTC "
+        "when each week is generated."
+    )
+    restated = statement.replace("The recurring shifts are", "the recurring shifts get")
+    assert _echoes_between(statement, "So " + restated) == [("Jonas Becker", "Noor Haddad")]
+    for opening in ("Just following up on that, ", "Going back to the earlier point, "):
+        assert _echoes_between(statement, opening + restated) == [], opening
+
+
 def test_a_statement_with_a_tag_puts_an_idea_forward() -> None:
     """A tag ("..., right?") on the end of Noor's statement leaves it her idea; Jonas checking
     his own understanding the same way restates nothing."""

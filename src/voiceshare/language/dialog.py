@@ -71,6 +71,19 @@ _FORMULA = re.compile(
     r"|you|all of you|you all)(?:'s| is| are)? (?:doing )?well)\b",
     re.IGNORECASE,
 )
+# Words that take up earlier talk openly ("Just following up on the offshore wind...", "going
+# back to the pricing question", "as was mentioned earlier"): a restatement said with them
+# builds on what was said before and claims none of it, though it names nobody (analysts on
+# the earnings21 calls following up another's question). Not "get back to", which promises.
+_REFERS_BACK = re.compile(
+    r"\b(?:follow(?:ing|s)?[- ]?up (?:on|to|from)|(?:a|one|my|quick) follow[- ]?up"
+    r"|(?:go|going|come|coming|circle|circling) back (?:to|on)|pick(?:ing)? up (?:on|from)"
+    r"|(?:as|like) (?:was|were|has been|had been) (?:said|mentioned|asked|discussed|raised)"
+    r"|(?:as|like) (?:somebody|someone|others|people|everyone) (?:said|mentioned|asked|raised)"
+    r"|(?:an|the|that) (?:earlier|previous|prior|last) (?:question|point|comment|caller)"
+    r"|piggyback(?:ing)? (?:on|off)|build(?:ing)? on (?:that|this|those|what))\b",
+    re.IGNORECASE,
+)
 _CONTENT = re.compile(r"[a-z][a-z']{2,}")
 _STOPWORDS = frozenset(
     """
@@ -1068,7 +1081,8 @@ def _ends_with_tag(text: str) -> bool:
 
 def _echoes(ctx: Context) -> tuple[Echo, ...]:
     """Someone restating an idea another person put forward earlier: by meaning (embeddings)
-    when available, else by shared content words. Credited when the restater names them.
+    when available, else by shared content words. Credited when the restater names them; not
+    an echo at all when they say they take it up without naming anyone (`_REFERS_BACK`).
 
     Each earlier contribution is echoed at most once (its first restatement), and each later
     utterance echoes at most one (the most similar)."""
@@ -1101,6 +1115,8 @@ def _echoes(ctx: Context) -> tuple[Echo, ...]:
             if ordered[k].speaker == speaker
         ]  # fmt: skip
         credited = any(original.speaker in r.mentioned for r in nearby)
+        if not credited and _REFERS_BACK.search(ordered[later].text):
+            continue
         echoed.add(earlier)
         found.append(
             Echo(
